@@ -1,0 +1,775 @@
+"""Load campaigns/ into the model, collecting every problem in every file.
+
+Each rule of the spec's "Bad input" section is checked here, so the MkDocs
+build and the ``portal validate`` command report exactly the same problems.
+Problems are values: the loader never raises for bad input, it returns what
+was valid together with a list of ``Problem`` (``file:line: message``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .messages import MessageTemplateError, compile_template
+from .model import (
+    EVENT_TYPES,
+    BusinessCase,
+    Campaign,
+    Event,
+    Kpi,
+    Leader,
+    Message,
+    Portal,
+    SourceRef,
+    Story,
+    TemplateText,
+    Testimonial,
+    midnight_utc,
+)
+from .yamlsource import YamlList, YamlMap, parse_yaml
+
+LEADERS_FILE = "leaders.yml"
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG_LENGTH = 64
+MAX_FILE_BYTES = 2_000_000
+_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OFFSET_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})")
+_LOCAL_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?")
+_EMAIL_PATTERN = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+
+LEADER_KEYS = {"name": True, "title": True, "division": False, "photo": False, "bio": False, "email": False}
+CAMPAIGN_KEYS = {
+    "title": True,
+    "summary": True,
+    "starts": True,
+    "ends": False,
+    "publish": False,
+    "audience": False,
+    "tags": False,
+    "sponsors": False,
+    "business_case": True,
+    "kpis": False,
+    "messages": False,
+    "testimonials": False,
+    "events": False,
+    "story": False,
+}
+BUSINESS_CASE_KEYS = {"problem": True, "outcome": True}
+KPI_KEYS = {"name": True, "unit": False, "baseline": True, "target": True, "current": False, "better": False}
+MESSAGE_KEYS = {
+    "id": True,
+    "title": True,
+    "leaders": True,
+    "publish": False,
+    "subject": True,
+    "body": True,
+    "short": False,
+}
+TESTIMONIAL_KEYS = {"leader": True, "date": True, "quote": True, "story": False}
+EVENT_KEYS = {
+    "id": True,
+    "title": True,
+    "type": True,
+    "starts": True,
+    "timezone": True,
+    "duration": True,
+    "location": False,
+    "online": False,
+    "hosts": True,
+    "description": False,
+    "registration": False,
+    "capacity": False,
+    "status": False,
+    "recording": False,
+    "publish": False,
+}
+STORY_KEYS = {"publish": True, "what_changed": True, "why_it_mattered": True, "what_we_learned": True}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the input, reported as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class CampaignError(Exception):
+    """Raised by callers that want an exception; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+@dataclass
+class LoadResult:
+    portal: Portal
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest choice, or nothing."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{matches[0]}'?" if matches else ""
+
+
+def load_portal(
+    campaigns_dir: Path,
+    *,
+    display_root: Path | None = None,
+    asset_exists: Callable[[str], bool] | None = None,
+) -> LoadResult:
+    """Load ``leaders.yml`` and every ``<campaign-id>.yml`` in ``campaigns_dir``.
+
+    ``display_root`` is the folder paths in problems are relative to (the
+    project root, so that messages read ``campaigns/x.yml:12: ...``).
+    ``asset_exists`` checks that a leader's photo is a file in content/.
+    """
+    root = display_root if display_root is not None else campaigns_dir.parent
+    problems: list[Problem] = []
+
+    def display(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    if not campaigns_dir.is_dir():
+        return LoadResult(Portal(), [Problem(display(campaigns_dir), 1, "the campaigns folder does not exist; create it")])
+
+    leaders_path = campaigns_dir / LEADERS_FILE
+    leaders: dict[str, Leader] = {}
+    if leaders_path.is_file():
+        reader = _FileReader(display(leaders_path), problems)
+        data = reader.parse(leaders_path)
+        if data is not None:
+            leaders = reader.leaders(data, asset_exists)
+    else:
+        problems.append(Problem(display(leaders_path), 1, "the registry of leaders is missing; create campaigns/leaders.yml"))
+
+    campaigns: dict[str, Campaign] = {}
+    for path in sorted(campaigns_dir.iterdir()):
+        if path.name == LEADERS_FILE or path.name.startswith("."):
+            continue
+        if path.suffix in (".yaml", ".YML", ".YAML") and path.is_file():
+            problems.append(Problem(display(path), 1, f"campaign files end in .yml; rename it to {path.stem}.yml"))
+            continue
+        if path.suffix != ".yml" or not path.is_file():
+            continue
+        campaign_id = path.stem
+        reader = _FileReader(display(path), problems)
+        if not _is_slug(campaign_id):
+            problems.append(
+                Problem(
+                    reader.path,
+                    1,
+                    f"the file name '{path.name}' must be a campaign id: lowercase letters, digits and single hyphens, at most {MAX_SLUG_LENGTH} characters",
+                )
+            )
+            continue
+        data = reader.parse(path)
+        if data is None:
+            continue
+        campaign = reader.campaign(campaign_id, data, leaders)
+        if campaign is not None:
+            campaigns[campaign_id] = campaign
+    return LoadResult(Portal(leaders=leaders, campaigns=campaigns), sorted(set(problems)))
+
+
+def _is_slug(value: str) -> bool:
+    return len(value) <= MAX_SLUG_LENGTH and SLUG_PATTERN.fullmatch(value) is not None
+
+
+class _FileReader:
+    """Reads one file's values, recording each problem with this file's path."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    # -- plumbing -----------------------------------------------------------
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def ref(self, line: int) -> SourceRef:
+        return SourceRef(self.path, line)
+
+    def parse(self, path: Path) -> YamlMap | None:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            self.problem(1, f"cannot read the file: {error.strerror}")
+            return None
+        if len(raw) > MAX_FILE_BYTES:
+            self.problem(1, f"the file is too large ({len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}); split it")
+            return None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            self.problem(line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8")
+            return None
+        data, yaml_problems = parse_yaml(text)
+        for yaml_problem in yaml_problems:
+            self.problem(yaml_problem.line, yaml_problem.message)
+        if data is None:
+            if not yaml_problems:
+                self.problem(1, "the file is empty; describe the campaign as a YAML mapping (see the authoring guide)")
+            return None
+        if not isinstance(data, YamlMap):
+            self.problem(getattr(data, "line", 1), "the file must be a YAML mapping of keys to values")
+            return None
+        return data
+
+    def mapping(self, value: Any, line: int, what: str, keys: dict[str, bool]) -> YamlMap | None:
+        """Check that ``value`` is a mapping with only known keys and every required key."""
+        if not isinstance(value, YamlMap):
+            self.problem(line, f"{what} must be a mapping of keys to values")
+            return None
+        for key in value:
+            if key not in keys:
+                self.problem(value.line_of(key), f"unknown key '{key}' in {what}{suggest(key, keys)}")
+        for key, required in keys.items():
+            if required and key not in value:
+                self.problem(value.line, f"{what} is missing the required key '{key}'")
+        return value
+
+    def items(self, data: YamlMap, key: str) -> list[tuple[Any, int]]:
+        """The items of an optional list, with their lines."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, YamlList):
+            self.problem(data.line_of(key), f"'{key}' must be a list")
+            return []
+        return [(item, value.line_of(index)) for index, item in enumerate(value)]
+
+    def text(self, data: YamlMap, key: str, *, required: bool = False) -> str | None:
+        if key not in data or data[key] is None:
+            if required and key in data:
+                self.problem(data.line_of(key), f"'{key}' must not be empty")
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            hint = "; put it in quotes" if isinstance(value, bool) else ""
+            self.problem(data.line_of(key), f"'{key}' must be text{hint}")
+            return None
+        text = str(value)
+        if not text.strip():
+            if required:
+                self.problem(data.line_of(key), f"'{key}' must not be empty")
+            return None
+        return text
+
+    def slug(self, data: YamlMap, key: str, what: str) -> str | None:
+        value = self.text(data, key, required=True)
+        if value is None:
+            return None
+        if not _is_slug(value):
+            self.problem(
+                data.line_of(key),
+                f"{what} '{value}' must be lowercase letters, digits and single hyphens (at most {MAX_SLUG_LENGTH} characters), for example '{_slugify(value)}'",
+            )
+            return None
+        return value
+
+    def number(self, data: YamlMap, key: str) -> float | None:
+        if key not in data or data[key] is None:
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(data.line_of(key), f"'{key}' must be a number, not '{value}'")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(data.line_of(key), f"'{key}' must be a finite number")
+            return None
+        return value
+
+    def positive_int(self, data: YamlMap, key: str, *, maximum: int) -> int | None:
+        if key not in data or data[key] is None:
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(data.line_of(key), f"'{key}' must be a whole number above 0, not '{value}'")
+            return None
+        if value > maximum:
+            self.problem(data.line_of(key), f"'{key}' must be at most {maximum:,}")
+            return None
+        return value
+
+    def choice(self, data: YamlMap, key: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
+        value = self.text(data, key)
+        if value is None:
+            return default
+        if value not in choices:
+            listed = ", ".join(choices)
+            self.problem(data.line_of(key), f"'{key}' must be one of {listed}, not '{value}'{suggest(value, choices)}")
+            return None
+        return value
+
+    def url(self, data: YamlMap, key: str) -> str | None:
+        value = self.text(data, key)
+        if value is None:
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            self.problem(data.line_of(key), f"'{key}' must be an http(s) link such as https://example.com/..., not '{value}'")
+            return None
+        return value
+
+    def date(self, data: YamlMap, key: str) -> dt.date | None:
+        value = self.text(data, key)
+        if value is None:
+            return None
+        value = value.strip()
+        if not _DATE_PATTERN.fullmatch(value):
+            self.problem(data.line_of(key), f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.problem(data.line_of(key), f"'{key}' is an impossible date: '{value}'")
+            return None
+
+    def moment(self, data: YamlMap, key: str) -> dt.datetime | None:
+        """A publish moment: a date (midnight UTC) or a date-time with an offset."""
+        value = self.text(data, key)
+        if value is None:
+            return None
+        value = value.strip()
+        if _DATE_PATTERN.fullmatch(value):
+            day = self.date(data, key)
+            return midnight_utc(day) if day else None
+        if _LOCAL_DATETIME_PATTERN.fullmatch(value):
+            self.problem(
+                data.line_of(key),
+                f"'{key}' needs a time-zone offset, for example '{value}+00:00' or '{value}Z'",
+            )
+            return None
+        if not _OFFSET_DATETIME_PATTERN.fullmatch(value):
+            self.problem(
+                data.line_of(key),
+                f"'{key}' must be a date (YYYY-MM-DD) or a date-time with an offset (2027-01-04T09:00:00+00:00), not '{value}'",
+            )
+            return None
+        try:
+            return dt.datetime.fromisoformat(value.replace("z", "Z"))
+        except ValueError:
+            self.problem(data.line_of(key), f"'{key}' is an impossible date-time: '{value}'")
+            return None
+
+    def leader_ids(
+        self, data: YamlMap, key: str, leaders: dict[str, Leader], *, required: bool = False
+    ) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            if required and key in data:
+                self.problem(data.line_of(key), f"'{key}' must list at least one leader id")
+            return ()
+        if isinstance(value, str):
+            # A single id written without brackets is what an author means.
+            value_list: list[tuple[Any, int]] = [(value, data.line_of(key))]
+        elif isinstance(value, YamlList):
+            value_list = [(item, value.line_of(index)) for index, item in enumerate(value)]
+        else:
+            self.problem(data.line_of(key), f"'{key}' must be a list of leader ids")
+            return ()
+        if required and not value_list:
+            self.problem(data.line_of(key), f"'{key}' must list at least one leader id")
+        ids: list[str] = []
+        for item, line in value_list:
+            if not isinstance(item, str):
+                self.problem(line, f"'{key}' must list leader ids, not '{item}'")
+                continue
+            if item not in leaders:
+                self.problem(line, f"unknown leader '{item}' in '{key}'{suggest(item, leaders)}; leaders are listed in campaigns/leaders.yml")
+                continue
+            if item in ids:
+                self.problem(line, f"leader '{item}' is listed twice in '{key}'")
+                continue
+            ids.append(item)
+        return tuple(ids)
+
+    def template(self, data: YamlMap, key: str) -> TemplateText | None:
+        value = self.text(data, key, required=True)
+        if value is None:
+            return None
+        template = TemplateText(value, self.ref(data.value_line_of(key)))
+        try:
+            compile_template(template)
+        except MessageTemplateError as error:
+            self.problem(error.source.line, f"'{key}': {error.message}")
+            return None
+        return template
+
+    # -- leaders.yml ---------------------------------------------------------
+
+    def leaders(self, data: YamlMap, asset_exists: Callable[[str], bool] | None) -> dict[str, Leader]:
+        leaders: dict[str, Leader] = {}
+        for leader_id in data:
+            line = data.line_of(leader_id)
+            if not _is_slug(leader_id):
+                self.problem(
+                    line,
+                    f"leader id '{leader_id}' must be lowercase letters, digits and single hyphens, for example '{_slugify(leader_id)}'",
+                )
+                continue
+            entry = self.mapping(data[leader_id], line, f"leader '{leader_id}'", LEADER_KEYS)
+            if entry is None:
+                continue
+            name = self.text(entry, "name", required=True)
+            title = self.text(entry, "title", required=True)
+            photo = self.text(entry, "photo")
+            if photo is not None and not _is_content_path(photo):
+                self.problem(entry.line_of("photo"), f"'photo' must be a path inside content/, such as assets/leaders/{leader_id}.jpg")
+                photo = None
+            elif photo is not None and asset_exists is not None and not asset_exists(photo):
+                self.problem(entry.line_of("photo"), f"'photo' names content/{photo}, which does not exist")
+                photo = None
+            email = self.text(entry, "email")
+            if email is not None and not _EMAIL_PATTERN.fullmatch(email.strip()):
+                self.problem(entry.line_of("email"), f"'email' must be an email address, not '{email}'")
+                email = None
+            if name is None or title is None:
+                continue
+            leaders[leader_id] = Leader(
+                id=leader_id,
+                name=name.strip(),
+                title=title.strip(),
+                source=self.ref(line),
+                division=_strip(self.text(entry, "division")),
+                photo=photo,
+                bio=self.text(entry, "bio"),
+                email=email.strip() if email else None,
+            )
+        return dict(sorted(leaders.items()))
+
+    # -- <campaign>.yml ------------------------------------------------------
+
+    def campaign(self, campaign_id: str, data: YamlMap, leaders: dict[str, Leader]) -> Campaign | None:
+        self.mapping(data, data.line, "the campaign", CAMPAIGN_KEYS)
+        title = self.text(data, "title", required=True)
+        summary = self.text(data, "summary", required=True)
+        starts = self.date(data, "starts")
+        ends = self.date(data, "ends")
+        if starts and ends and ends < starts:
+            self.problem(data.line_of("ends"), f"'ends' ({ends}) is before 'starts' ({starts})")
+            ends = None
+        publish = self.moment(data, "publish")
+        business_case = self.business_case(data)
+        tags = self.tags(data)
+        sponsors = self.leader_ids(data, "sponsors", leaders)
+        kpis = tuple(kpi for item, line in self.items(data, "kpis") if (kpi := self.kpi(item, line)))
+        messages = self.unique(
+            (self.message(item, line, leaders), line) for item, line in self.items(data, "messages")
+        )
+        testimonials = self.testimonials(data, leaders)
+        events = self.unique((self.event(item, line, leaders), line) for item, line in self.items(data, "events"))
+        story = self.story(data)
+        if title is None or summary is None or starts is None or business_case is None:
+            return None
+        return Campaign(
+            id=campaign_id,
+            title=title.strip(),
+            summary=summary,
+            starts=starts,
+            ends=ends,
+            publish=publish,
+            audience=_strip(self.text(data, "audience")),
+            tags=tags,
+            sponsors=sponsors,
+            business_case=business_case,
+            kpis=kpis,
+            messages=messages,  # type: ignore[arg-type]
+            testimonials=testimonials,
+            events=events,  # type: ignore[arg-type]
+            story=story,
+            source=self.ref(data.line),
+        )
+
+    def unique(self, items: Iterable[tuple[Message | Event | None, int]]) -> tuple[Any, ...]:
+        seen: dict[str, int] = {}
+        kept: list[Any] = []
+        for item, line in items:
+            if item is None:
+                continue
+            if item.id in seen:
+                kind = "message" if isinstance(item, Message) else "event"
+                self.problem(item.source.line, f"duplicate {kind} id '{item.id}' (first used on line {seen[item.id]})")
+                continue
+            seen[item.id] = item.source.line
+            kept.append(item)
+        return tuple(kept)
+
+    def business_case(self, data: YamlMap) -> BusinessCase | None:
+        if "business_case" not in data:
+            return None
+        case = self.mapping(data["business_case"], data.line_of("business_case"), "'business_case'", BUSINESS_CASE_KEYS)
+        if case is None:
+            return None
+        problem = self.text(case, "problem", required=True)
+        outcome = self.text(case, "outcome", required=True)
+        if problem is None or outcome is None:
+            return None
+        return BusinessCase(problem=problem, outcome=outcome)
+
+    def tags(self, data: YamlMap) -> tuple[str, ...]:
+        tags: list[str] = []
+        for item, line in self.items(data, "tags"):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+                self.problem(line, "each tag must be a short piece of text")
+                continue
+            tag = str(item).strip()
+            if not _slugify(tag):
+                self.problem(line, f"tag '{tag}' needs at least one letter or digit")
+                continue
+            if tag not in tags:
+                tags.append(tag)
+        return tuple(tags)
+
+    def kpi(self, item: Any, line: int) -> Kpi | None:
+        entry = self.mapping(item, line, "a KPI", KPI_KEYS)
+        if entry is None:
+            return None
+        name = self.text(entry, "name", required=True)
+        baseline = self.number(entry, "baseline")
+        target = self.number(entry, "target")
+        current = self.number(entry, "current")
+        better = self.choice(entry, "better", ("higher", "lower"), "higher")
+        if name is None or baseline is None or target is None or better is None:
+            return None
+        return Kpi(
+            name=name.strip(),
+            unit=_strip(self.text(entry, "unit")),
+            baseline=baseline,
+            target=target,
+            current=current,
+            better=better,  # type: ignore[arg-type]
+        )
+
+    def message(self, item: Any, line: int, leaders: dict[str, Leader]) -> Message | None:
+        entry = self.mapping(item, line, "a message", MESSAGE_KEYS)
+        if entry is None:
+            return None
+        message_id = self.slug(entry, "id", "message id")
+        title = self.text(entry, "title", required=True)
+        senders = self.leader_ids(entry, "leaders", leaders, required=True)
+        publish = self.moment(entry, "publish")
+        subject = self.template(entry, "subject")
+        body = self.template(entry, "body")
+        short = self.template(entry, "short") if entry.get("short") is not None else None
+        if message_id is None or title is None or not senders or subject is None or body is None:
+            return None
+        return Message(
+            id=message_id,
+            title=title.strip(),
+            leaders=senders,
+            publish=publish,
+            subject=subject,
+            body=body,
+            short=short,
+            source=self.ref(entry.line),
+        )
+
+    def testimonials(self, data: YamlMap, leaders: dict[str, Leader]) -> tuple[Testimonial, ...]:
+        testimonials: list[Testimonial] = []
+        anchors: set[str] = set()
+        for item, line in self.items(data, "testimonials"):
+            entry = self.mapping(item, line, "a testimonial", TESTIMONIAL_KEYS)
+            if entry is None:
+                continue
+            leader = self.leader_ids(entry, "leader", leaders)
+            day = self.date(entry, "date")
+            quote = self.text(entry, "quote", required=True)
+            if "leader" in entry and isinstance(entry["leader"], YamlList):
+                self.problem(entry.line_of("leader"), "'leader' takes one leader id; give each leader a testimonial of their own")
+                continue
+            if not leader or day is None or quote is None:
+                continue
+            # The anchor doubles as the feed guid, so it must not move when others are added.
+            anchor = f"testimonial-{leader[0]}-{day.isoformat()}"
+            number = 2
+            while anchor in anchors:
+                anchor = f"testimonial-{leader[0]}-{day.isoformat()}-{number}"
+                number += 1
+            anchors.add(anchor)
+            testimonials.append(
+                Testimonial(
+                    leader=leader[0],
+                    date=day,
+                    quote=quote.strip(),
+                    story=self.text(entry, "story"),
+                    source=self.ref(entry.line),
+                    anchor=anchor,
+                )
+            )
+        return tuple(testimonials)
+
+    def event(self, item: Any, line: int, leaders: dict[str, Leader]) -> Event | None:
+        entry = self.mapping(item, line, "an event", EVENT_KEYS)
+        if entry is None:
+            return None
+        event_id = self.slug(entry, "id", "event id")
+        title = self.text(entry, "title", required=True)
+        event_type = self.choice(entry, "type", EVENT_TYPES)
+        timezone = self.timezone(entry)
+        local_start = self.local_start(entry, timezone)
+        duration = self.positive_int(entry, "duration", maximum=7 * 24 * 60)
+        hosts = self.leader_ids(entry, "hosts", leaders, required=True)
+        location = _strip(self.text(entry, "location"))
+        online = self.url(entry, "online")
+        if location is None and online is None and "location" not in entry and "online" not in entry:
+            self.problem(entry.line, "an event needs a 'location', an 'online' link, or both")
+        registration = self.url(entry, "registration")
+        recording = self.url(entry, "recording")
+        capacity = self.positive_int(entry, "capacity", maximum=1_000_000)
+        status = self.choice(entry, "status", ("scheduled", "cancelled"), "scheduled")
+        publish = self.moment(entry, "publish")
+        if (
+            event_id is None
+            or title is None
+            or event_type is None
+            or timezone is None
+            or local_start is None
+            or duration is None
+            or not hosts
+            or status is None
+            or (location is None and online is None)
+        ):
+            return None
+        return Event(
+            id=event_id,
+            title=title.strip(),
+            type=event_type,
+            local_start=local_start,
+            timezone=timezone,
+            duration=duration,
+            hosts=hosts,
+            location=location,
+            online=online,
+            description=self.text(entry, "description"),
+            registration=registration,
+            capacity=capacity,
+            status=status,  # type: ignore[arg-type]
+            recording=recording,
+            publish=publish,
+            source=self.ref(entry.line),
+        )
+
+    def timezone(self, entry: YamlMap) -> str | None:
+        name = self.text(entry, "timezone", required=True)
+        if name is None:
+            return None
+        name = name.strip()
+        try:
+            if "/" not in name and name != "UTC":
+                raise zoneinfo.ZoneInfoNotFoundError(name)
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            hint = suggest(name, _known_zones())
+            self.problem(entry.line_of("timezone"), f"unknown time zone '{name}'{hint or '; use an IANA name such as Europe/London'}")
+            return None
+        return name
+
+    def local_start(self, entry: YamlMap, timezone: str | None) -> dt.datetime | None:
+        value = self.text(entry, "starts", required=True)
+        if value is None:
+            return None
+        value = value.strip()
+        if _OFFSET_DATETIME_PATTERN.fullmatch(value):
+            self.problem(
+                entry.line_of("starts"),
+                "an event's 'starts' is the local wall time in its 'timezone': remove the offset, for example '2027-01-20T12:30'",
+            )
+            return None
+        if not _LOCAL_DATETIME_PATTERN.fullmatch(value):
+            self.problem(entry.line_of("starts"), f"'starts' must be a local date and time such as 2027-01-20T12:30, not '{value}'")
+            return None
+        try:
+            local = dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.problem(entry.line_of("starts"), f"'starts' is an impossible date-time: '{value}'")
+            return None
+        if timezone is not None:
+            zone = zoneinfo.ZoneInfo(timezone)
+            round_trip = local.replace(tzinfo=zone).astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+            if round_trip != local:
+                self.problem(
+                    entry.line_of("starts"),
+                    f"'starts' {value} does not exist in {timezone}: the clocks change that night; pick another time",
+                )
+                return None
+        return local
+
+    def story(self, data: YamlMap) -> Story | None:
+        if data.get("story") is None:
+            return None
+        entry = self.mapping(data["story"], data.line_of("story"), "the 'story'", STORY_KEYS)
+        if entry is None:
+            return None
+        publish = self.moment(entry, "publish")
+        what_changed = self.text(entry, "what_changed", required=True)
+        why_it_mattered = self.text(entry, "why_it_mattered", required=True)
+        what_we_learned = self.text(entry, "what_we_learned", required=True)
+        if publish is None or what_changed is None or why_it_mattered is None or what_we_learned is None:
+            return None
+        return Story(
+            publish=publish,
+            what_changed=what_changed,
+            why_it_mattered=why_it_mattered,
+            what_we_learned=what_we_learned,
+            source=self.ref(entry.line),
+        )
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if value is not None else None
+
+
+def _slugify(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return slug[:MAX_SLUG_LENGTH].strip("-")
+
+
+def slugify(value: str) -> str:
+    """A URL-safe slug for free text such as tags."""
+    return _slugify(value)
+
+
+def _is_content_path(path: str) -> bool:
+    parts = path.replace("\\", "/").split("/")
+    return (
+        bool(path.strip())
+        and not path.startswith(("/", "\\"))
+        and ":" not in path
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
+_ZONES: list[str] = []
+
+
+def _known_zones() -> list[str]:
+    # Only needed for a suggestion after a mistake, so it is read lazily.
+    if not _ZONES:
+        _ZONES.extend(sorted(zoneinfo.available_timezones()))
+    return _ZONES

@@ -1,0 +1,207 @@
+"""The campaign data model: plain frozen dataclasses, no MkDocs, no I/O.
+
+The loader (``loader.py``) turns YAML into these objects; everything else
+(publishing rules, pages, feeds, calendars) reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+EventType = Literal["lunch-and-learn", "town-hall", "workshop", "webinar"]
+EVENT_TYPES: tuple[str, ...] = ("lunch-and-learn", "town-hall", "workshop", "webinar")
+EVENT_TYPE_LABELS: dict[str, str] = {
+    "lunch-and-learn": "Lunch & learn",
+    "town-hall": "Town hall",
+    "workshop": "Workshop",
+    "webinar": "Webinar",
+}
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where an item was written: a path relative to the project and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Leader:
+    id: str
+    name: str
+    title: str
+    source: SourceRef
+    division: str | None = None
+    photo: str | None = None
+    bio: str | None = None
+    email: str | None = None
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+    @property
+    def initials(self) -> str:
+        parts = [part for part in self.name.split() if part[:1].isalpha()]
+        if not parts:
+            return self.name[:1].upper()
+        if len(parts) == 1:
+            return parts[0][:1].upper()
+        return (parts[0][:1] + parts[-1][:1]).upper()
+
+
+@dataclass(frozen=True)
+class Kpi:
+    name: str
+    baseline: float
+    target: float
+    unit: str | None = None
+    current: float | None = None
+    better: Literal["higher", "lower"] = "higher"
+
+    @property
+    def progress(self) -> float | None:
+        """Share of the way from baseline to target reached by ``current`` (0..1+), if known."""
+        if self.current is None or self.target == self.baseline:
+            return None
+        return (self.current - self.baseline) / (self.target - self.baseline)
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    """A message template as written, with the line it starts on for error reports."""
+
+    text: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    title: str
+    leaders: tuple[str, ...]
+    subject: TemplateText
+    body: TemplateText
+    source: SourceRef
+    short: TemplateText | None = None
+    publish: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Testimonial:
+    leader: str
+    date: dt.date
+    quote: str
+    source: SourceRef
+    story: str | None = None
+    anchor: str = ""
+
+    @property
+    def publish(self) -> dt.datetime:
+        return midnight_utc(self.date)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    type: str
+    local_start: dt.datetime  # naive wall time in ``timezone``
+    timezone: str
+    duration: int  # minutes
+    hosts: tuple[str, ...]
+    source: SourceRef
+    location: str | None = None
+    online: str | None = None
+    description: str | None = None
+    registration: str | None = None
+    capacity: int | None = None
+    status: Literal["scheduled", "cancelled"] = "scheduled"
+    recording: str | None = None
+    publish: dt.datetime | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def starts(self) -> dt.datetime:
+        """The aware start, resolving the wall time in the event's own zone."""
+        return self.local_start.replace(tzinfo=self.zone)
+
+    @property
+    def ends(self) -> dt.datetime:
+        # Add the duration in UTC so that an event crossing a DST change keeps its length.
+        end_utc = self.starts.astimezone(dt.timezone.utc) + dt.timedelta(minutes=self.duration)
+        return end_utc.astimezone(self.zone)
+
+    @property
+    def type_label(self) -> str:
+        return EVENT_TYPE_LABELS.get(self.type, self.type)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+@dataclass(frozen=True)
+class Story:
+    publish: dt.datetime
+    what_changed: str
+    why_it_mattered: str
+    what_we_learned: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    problem: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    title: str
+    summary: str
+    starts: dt.date
+    business_case: BusinessCase
+    source: SourceRef
+    ends: dt.date | None = None
+    publish: dt.datetime | None = None
+    audience: str | None = None
+    tags: tuple[str, ...] = ()
+    sponsors: tuple[str, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    messages: tuple[Message, ...] = ()
+    testimonials: tuple[Testimonial, ...] = ()
+    events: tuple[Event, ...] = ()
+    story: Story | None = None
+
+    def phase(self, today: dt.date) -> Literal["upcoming", "active", "completed"]:
+        """Where the campaign stands on ``today``: not started, running, or over."""
+        if today < self.starts:
+            return "upcoming"
+        if self.ends is not None and today > self.ends:
+            return "completed"
+        return "active"
+
+
+@dataclass(frozen=True)
+class Portal:
+    """Everything loaded from campaigns/: leaders and campaigns, each sorted by id."""
+
+    leaders: dict[str, Leader] = field(default_factory=dict)
+    campaigns: dict[str, Campaign] = field(default_factory=dict)
+
+
+def midnight_utc(day: dt.date) -> dt.datetime:
+    """The spec's reading of a bare date used as a publish moment."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)

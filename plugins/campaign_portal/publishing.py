@@ -1,0 +1,120 @@
+"""What is public at build time: the one place the embargo rules live.
+
+Everything downstream (pages, feeds, calendars, search) reads the filtered
+``PublicPortal``, so an item that is not yet public cannot leak by accident:
+it is simply not in the data the rest of the build sees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .model import Campaign, Leader, Portal
+
+NOW_VARIABLE = "PORTAL_NOW"
+
+
+class NowError(ValueError):
+    """PORTAL_NOW is set but is not an ISO date-time with an offset."""
+
+
+def read_now(environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """The build's "now": ``PORTAL_NOW`` when set (for previews and tests), else the clock."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get(NOW_VARIABLE, "").strip()
+    if not raw:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        moment = dt.datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError:
+        raise NowError(f"{NOW_VARIABLE}={raw!r} is not a date-time; use a form like 2027-01-15T10:00:00Z") from None
+    if moment.tzinfo is None:
+        if len(raw) == 10:  # a bare date means midnight UTC, as for publish dates
+            return moment.replace(tzinfo=dt.timezone.utc)
+        raise NowError(f"{NOW_VARIABLE}={raw!r} needs a time-zone offset, for example {raw}Z")
+    return moment
+
+
+@dataclass(frozen=True)
+class PublicPortal:
+    """The part of the portal readers may see at ``now``.
+
+    With ``preview`` on (only ever for ``mkdocs serve``), scheduled items are
+    kept too and ``scheduled`` maps each of them to the moment it goes live,
+    so templates can mark them.
+    """
+
+    now: dt.datetime
+    leaders: dict[str, Leader]
+    campaigns: dict[str, Campaign]
+    preview: bool = False
+    scheduled: dict[tuple[str, ...], dt.datetime] = field(default_factory=dict)
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(dt.timezone.utc).date()
+
+    def scheduled_for(self, *key: str) -> dt.datetime | None:
+        """When a previewed item goes live, or None for an item that is public."""
+        return self.scheduled.get(key)
+
+
+def _later(first: dt.datetime | None, second: dt.datetime | None) -> dt.datetime | None:
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return max(first, second)
+
+
+def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) -> PublicPortal:
+    """Filter ``portal`` to what is public at ``now`` (or, in preview, mark what is not)."""
+    scheduled: dict[tuple[str, ...], dt.datetime] = {}
+
+    def visible(moment: dt.datetime | None, key: tuple[str, ...]) -> bool:
+        if moment is None or moment <= now:
+            return True
+        if preview:
+            scheduled[key] = moment
+            return True
+        return False
+
+    campaigns: dict[str, Campaign] = {}
+    for campaign in portal.campaigns.values():
+        if not visible(campaign.publish, ("campaign", campaign.id)):
+            continue
+        gate = campaign.publish
+        messages = tuple(
+            message
+            for message in campaign.messages
+            if visible(_later(message.publish, gate), ("message", campaign.id, message.id))
+        )
+        events = tuple(
+            event for event in campaign.events if visible(_later(event.publish, gate), ("event", campaign.id, event.id))
+        )
+        testimonials = tuple(
+            testimonial
+            for testimonial in campaign.testimonials
+            if visible(_later(testimonial.publish, gate), ("testimonial", campaign.id, testimonial.anchor))
+        )
+        story = campaign.story
+        if story is not None and not visible(_later(story.publish, gate), ("story", campaign.id)):
+            story = None
+        campaigns[campaign.id] = dataclasses.replace(
+            campaign, messages=messages, events=events, testimonials=testimonials, story=story
+        )
+
+    leader_ids: set[str] = set()
+    for campaign in campaigns.values():
+        leader_ids.update(campaign.sponsors)
+        for message in campaign.messages:
+            leader_ids.update(message.leaders)
+        for event in campaign.events:
+            leader_ids.update(event.hosts)
+        leader_ids.update(testimonial.leader for testimonial in campaign.testimonials)
+    leaders = {leader_id: leader for leader_id, leader in portal.leaders.items() if leader_id in leader_ids}
+    return PublicPortal(now=now, leaders=leaders, campaigns=campaigns, preview=preview, scheduled=scheduled)

@@ -1,0 +1,216 @@
+"""Read YAML into plain values that remember the line each one was written on.
+
+PyYAML's own constructors lose positions and recurse once per nesting level,
+so this module builds values straight from the parser's event stream (the C
+parser where available). That gives us, in one linear pass:
+
+- the line of every mapping key, sequence item and scalar, for error reports;
+- duplicate keys reported instead of silently overwritten;
+- bounded work on hostile input: nesting depth and alias expansion are capped.
+
+Scalars keep YAML's implicit typing for null, booleans, integers and floats.
+Timestamps stay strings: the loader parses dates itself so that an impossible
+date becomes a clear error rather than a parser exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+MAX_BYTES = 2_000_000
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class YamlMap(dict[str, Any]):
+    """A mapping that knows its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+    value_lines: dict[str, int]  # where each value's text starts (a block scalar's next line)
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+    def value_line_of(self, key: str) -> int:
+        return self.value_lines.get(key, self.line_of(key))
+
+
+class YamlList(list[Any]):
+    """A sequence that knows its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    line: int
+    message: str
+
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    _TIMESTAMP_TAG,
+}
+
+
+class _Frame:
+    """One open container while parsing, with the key waiting for its value."""
+
+    __slots__ = ("container", "anchor", "pending_key", "key_line", "weight")
+
+    def __init__(self, container: Any, anchor: str | None) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.pending_key: str | None = None
+        self.key_line = 0
+        self.weight = 0
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.problems: list[YamlProblem] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.expanded = 0  # values counted with every alias expanded
+        # Used only for YAML's implicit typing of plain scalars and their constructors.
+        self.resolver = _Loader("")
+
+    def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        value = event.value
+        if event.tag not in (None, "!"):
+            tag = event.tag
+            if tag not in _PLAIN_TAGS:
+                self.problems.append(YamlProblem(line, f"unsupported YAML tag {tag!r}; remove it"))
+                return value
+        elif event.implicit[0]:
+            tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
+        else:
+            return value
+        if tag in ("tag:yaml.org,2002:str", _TIMESTAMP_TAG):
+            return value
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
+        try:
+            return self.resolver.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError):
+            return value
+
+    def add(self, frame: _Frame, value: Any, line: int, weight: int) -> None:
+        """Put ``value`` into the open container, as a key, a mapping value or an item."""
+        self.expanded += weight
+        frame.weight += weight
+        container = frame.container
+        if isinstance(container, YamlMap):
+            if frame.pending_key is None:
+                if isinstance(value, (dict, list)):
+                    self.problems.append(YamlProblem(line, "a mapping key must be a plain value"))
+                    value = f"<complex key on line {line}>"
+                frame.pending_key = value if isinstance(value, str) else _key_text(value)
+                frame.key_line = line
+                return
+            key = frame.pending_key
+            frame.pending_key = None
+            if key in container:
+                first = container.key_lines[key]
+                self.problems.append(YamlProblem(frame.key_line, f"duplicate key '{key}' (first given on line {first})"))
+                return
+            container[key] = value
+            container.key_lines[key] = frame.key_line
+            container.value_lines[key] = line
+        elif isinstance(container, YamlList):
+            container.append(value)
+            container.item_lines.append(line)
+        else:
+            container.append(value)
+
+
+def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
+    """Parse one YAML document into ``YamlMap``/``YamlList``/scalars, with problems.
+
+    Never raises for bad input: syntax errors, duplicate keys, too deep nesting
+    and alias bombs come back as problems (the value is then ``None`` or partial).
+    """
+    if len(text) > MAX_BYTES:
+        return None, [YamlProblem(1, f"file is too large ({len(text):,} characters; the limit is {MAX_BYTES:,})")]
+    builder = _Builder()
+    root: list[Any] = []
+    stack = [_Frame(root, None)]
+    documents = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.ScalarEvent):
+                value = builder.scalar(event, line)
+                # A block scalar's text starts on the line after its `|` or `>`.
+                text_line = line + 1 if event.style in ("|", ">") else line
+                builder.add(stack[-1], value, text_line, 1)
+                if event.anchor:
+                    builder.anchors[event.anchor] = (value, 1)
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) > MAX_DEPTH:
+                    return None, [YamlProblem(line, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")]
+                container: YamlMap | YamlList
+                if isinstance(event, yaml.MappingStartEvent):
+                    container = YamlMap()
+                    container.key_lines = {}
+                    container.value_lines = {}
+                else:
+                    container = YamlList()
+                    container.item_lines = []
+                container.line = line
+                builder.add(stack[-1], container, line, 0)
+                stack.append(_Frame(container, event.anchor))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                done = stack.pop()
+                weight = done.weight + 1
+                stack[-1].weight += weight
+                builder.expanded += 1
+                if done.anchor:
+                    builder.anchors[done.anchor] = (done.container, weight)
+            elif isinstance(event, yaml.AliasEvent):
+                target = builder.anchors.get(event.anchor or "")
+                if target is None:
+                    builder.problems.append(YamlProblem(line, f"unknown alias *{event.anchor}"))
+                    builder.add(stack[-1], None, line, 1)
+                else:
+                    builder.add(stack[-1], target[0], line, target[1])
+            elif isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    builder.problems.append(YamlProblem(line, "only one YAML document is allowed per file; remove '---'"))
+                    break
+            if builder.expanded > MAX_NODES:
+                return None, [YamlProblem(line, "aliases expand to too many values; write the data out instead")]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = mark.line + 1 if mark else 1
+        what = error.problem or error.context or "invalid YAML"
+        return None, [YamlProblem(where, f"YAML syntax error: {what}")]
+    except yaml.YAMLError as error:
+        return None, [YamlProblem(1, f"YAML error: {error}")]
+    return (root[0] if root else None), builder.problems
+
+
+def _key_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
