@@ -249,7 +249,7 @@ class _FileReader:
                 self.problem(value.line_of(key), f"unknown key '{key}' in {what}{suggest(key, keys)}")
         for key, required in keys.items():
             if required and key not in value:
-                self.problem(value.line, f"{what} is missing the required key '{key}'")
+                self.problem(line, f"{what} is missing the required key '{key}'")
         return value
 
     def items(self, data: YamlMap, key: str) -> list[tuple[Any, int]]:
@@ -479,11 +479,9 @@ class _FileReader:
         tags = self.tags(data)
         sponsors = self.leader_ids(data, "sponsors", leaders)
         kpis = tuple(kpi for item, line in self.items(data, "kpis") if (kpi := self.kpi(item, line)))
-        messages = self.unique(
-            (self.message(item, line, leaders), line) for item, line in self.items(data, "messages")
-        )
+        messages = self.unique(self.message(item, line, leaders) for item, line in self.items(data, "messages"))
         testimonials = self.testimonials(data, leaders)
-        events = self.unique((self.event(item, line, leaders), line) for item, line in self.items(data, "events"))
+        events = self.unique(self.event(item, line, leaders) for item, line in self.items(data, "events"))
         story = self.story(data)
         if title is None or summary is None or starts is None or business_case is None:
             return None
@@ -499,17 +497,17 @@ class _FileReader:
             sponsors=sponsors,
             business_case=business_case,
             kpis=kpis,
-            messages=messages,  # type: ignore[arg-type]
+            messages=messages,
             testimonials=testimonials,
-            events=events,  # type: ignore[arg-type]
+            events=events,
             story=story,
             source=self.ref(data.line),
         )
 
-    def unique(self, items: Iterable[tuple[Message | Event | None, int]]) -> tuple[Any, ...]:
+    def unique(self, items: Iterable[Message | Event | None]) -> tuple[Any, ...]:
         seen: dict[str, int] = {}
         kept: list[Any] = []
-        for item, line in items:
+        for item in items:
             if item is None:
                 continue
             if item.id in seen:

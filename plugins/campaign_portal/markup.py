@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
+from typing import ClassVar
 
 import markdown
 import nh3
@@ -62,7 +63,7 @@ class _RemovalFinder(HTMLParser):
 class _TextMaker(HTMLParser):
     """Sanitised HTML to the plain text a person would type: paragraphs, bullets, links in brackets."""
 
-    _BLOCKS = {"p", "ul", "ol", "blockquote", "pre", "table", "h3", "h4", "h5", "h6", "hr", "tr"}
+    _BLOCKS: ClassVar[set[str]] = {"p", "ul", "ol", "blockquote", "pre", "table", "h3", "h4", "h5", "h6", "hr", "tr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -3,8 +3,8 @@
 Templates come from campaign files written by many hands, so they run in
 Jinja's ``ImmutableSandboxedEnvironment`` with ``StrictUndefined``: no access
 to Python internals, no mutation, and a misspelt name is an error rather
-than a silently empty string. The rendered text is Markdown, not HTML; it is
-converted and sanitised by ``markup`` afterwards, so autoescaping is off here.
+than a silently empty string. A rendered body is Markdown; it is converted
+and sanitised by ``markup`` afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .model import SourceRef, TemplateText
 
@@ -38,11 +39,16 @@ def format_date(value: Any) -> str:
     return str(value)
 
 
+def zone_label(value: dt.datetime) -> str:
+    """The zone's abbreviation (``GMT``, ``EST``, ``IST``); ``UTC+08`` where tzdata has only an offset."""
+    name = value.tzname() or ""
+    return f"UTC{name}" if name[:1] in "+-" and name else name
+
+
 def format_time(value: Any) -> str:
     """``12:30 GMT``: the time in the value's own zone, with the zone's abbreviation."""
     if isinstance(value, dt.datetime):
-        zone = value.tzname() or ""
-        return f"{value:%H:%M} {zone}".strip()
+        return f"{value:%H:%M} {zone_label(value)}".strip()
     return str(value)
 
 
@@ -53,13 +59,12 @@ def format_datetime(value: Any) -> str:
     return format_date(value)
 
 
-def _make_environment() -> ImmutableSandboxedEnvironment:
+def _make_environment(*, escape_values: bool) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=escape_values,
+        # No trim_blocks: authors of emails expect the line breaks they typed to stay.
         keep_trailing_newline=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
     )
     env.filters["date"] = format_date
     env.filters["time"] = format_time
@@ -70,7 +75,10 @@ def _make_environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-_ENVIRONMENT = _make_environment()
+# Subjects are plain text. Bodies and chat versions are Markdown, which allows HTML,
+# so values put into them are HTML-escaped: a campaign title with "<" stays text.
+_PLAIN_ENVIRONMENT = _make_environment(escape_values=False)
+_MARKDOWN_ENVIRONMENT = _make_environment(escape_values=True)
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,14 @@ class CompiledTemplate:
     source: SourceRef
 
 
-def compile_template(text: TemplateText) -> CompiledTemplate:
-    """Parse a message template, raising ``MessageTemplateError`` at its file:line."""
+def compile_template(text: TemplateText, *, markdown: bool = True) -> CompiledTemplate:
+    """Parse a message template, raising ``MessageTemplateError`` at its file:line.
+
+    ``markdown`` says the result is Markdown (a body), so inserted values are escaped.
+    """
+    environment = _MARKDOWN_ENVIRONMENT if markdown else _PLAIN_ENVIRONMENT
     try:
-        return CompiledTemplate(_ENVIRONMENT.from_string(text.text), text.source)
+        return CompiledTemplate(environment.from_string(text.text), text.source)
     except jinja2.TemplateSyntaxError as error:
         line = text.source.line + max((error.lineno or 1) - 1, 0)
         raise MessageTemplateError(SourceRef(text.source.path, line), f"template error: {error.message}") from None
@@ -96,7 +108,7 @@ def render_template(compiled: CompiledTemplate, context: dict[str, Any]) -> str:
         raise _located(compiled, error, f"template error: {error.message}; see the authoring guide for the names a message can use") from None
     except SecurityError as error:
         raise _located(compiled, error, f"template error: not allowed in a message: {error}") from None
-    except Exception as error:  # noqa: BLE001 - any template failure is the author's to fix, never a traceback
+    except Exception as error:
         raise _located(compiled, error, f"template error: {type(error).__name__}: {error}") from None
     if len(rendered) > MAX_RENDERED_CHARS:
         raise MessageTemplateError(compiled.source, "template error: the rendered message is too long")

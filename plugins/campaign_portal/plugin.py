@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .loader import load_portal
-from .messages import format_date, format_datetime, format_time
+from .messages import format_date, format_datetime, format_time, zone_label
 from .model import Event
 from .publishing import NowError, read_now, select_public
 from .site import DEFAULT_REMINDERS, PageSpec, SiteSettings, build_site
 
-log = get_plugin_logger(__name__)
+# Under mkdocs.plugins so that `mkdocs build --strict` counts the warnings; no prefix, so that
+# each problem reads exactly `campaigns/<file>.yml:<line>: <what is wrong>`.
+log = logging.getLogger("mkdocs.plugins.campaign_portal")
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -105,7 +109,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             if uri not in config.extra_css:
                 config.extra_css.append(uri)
         if ASSET_URIS["js"] not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(ASSET_URIS["js"])  # type: ignore[arg-type]
+            config.extra_javascript.append(ASSET_URIS["js"])
         return config
 
     @event_priority(50)
@@ -129,7 +133,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         for uri in ASSET_URIS.values():
             self._add(files, taken, File.generated(config, uri, abs_src_path=str(ASSETS_DIR / Path(uri).name)), "the portal's assets")
         for spec in content.pages:
-            inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            # Leaf pages join the navigation through on_nav, under their index page, or not at all.
+            inclusion = InclusionLevel.NOT_IN_NAV if spec.nav_parent or not spec.in_nav else InclusionLevel.INCLUDED
             file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
             if self._add(files, taken, file, f"the generated page '{spec.title}'"):
                 self.specs[spec.src_uri] = spec
@@ -165,15 +170,33 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             nav_campaigns_limit=self.config.nav_campaigns_limit,
         )
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """List campaign pages under the Campaigns index, as a section the index page heads."""
+        children: dict[str, list[Page]] = {}
+        for spec in self.specs.values():
+            file = files.get_file_from_path(spec.src_uri)
+            if spec.nav_parent and spec.in_nav and file is not None and isinstance(file.page, Page):
+                children.setdefault(spec.nav_parent, []).append(file.page)
+        for parent_uri, pages in children.items():
+            parent_file = files.get_file_from_path(parent_uri)
+            index = parent_file.page if parent_file is not None else None
+            if not isinstance(index, Page) or index not in nav.pages:
+                continue
+            pages.sort(key=lambda page: (self.specs[page.file.src_uri].title.lower(), page.file.src_uri))
+            _nest_under(nav, index, pages)
+        return nav
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return markdown
-        page.meta["title"] = spec.title
+        # Material prints page titles and descriptions unescaped (they normally come from
+        # trusted Markdown), so text from campaign files is escaped before it gets there.
+        page.meta["title"] = str(escape(spec.title))
         page.meta["template"] = "portal/page.html"
         page.meta["portal_feeds"] = spec.feeds
         if spec.description:
-            page.meta["description"] = spec.description
+            page.meta["description"] = str(escape(" ".join(spec.description.split())))
         if spec.scheduled_for is not None:
             page.meta["portal_scheduled_for"] = spec.scheduled_for
         return markdown
@@ -211,6 +234,27 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         return server
 
 
+def _nest_under(nav: Navigation, index: Page, pages: list[Page]) -> None:
+    """Replace ``index`` in the navigation with a section that it heads, holding ``pages``."""
+    parent = index.parent
+    if parent is not None and parent.children and parent.children[0] is index:
+        # The automatic navigation already made a section of the index's folder.
+        section = parent
+        section.children.extend(pages)
+    else:
+        section = Section(index.title or "", [index, *pages])
+        section.parent = parent
+        siblings = parent.children if parent is not None else nav.items
+        siblings[siblings.index(index)] = section
+        index.parent = section
+    for page in pages:
+        page.parent = section
+    position = nav.pages.index(index) + 1
+    nav.pages[position:position] = pages
+    for previous, following in zip(nav.pages, nav.pages[1:], strict=False):
+        previous.next_page, following.previous_page = following, previous
+
+
 @jinja2.pass_context
 def _relative_url(context: Any, uri: str) -> str:
     """A site-relative URI as a link that works from the current page, at any site sub-path."""
@@ -230,9 +274,10 @@ def _event_when(event: Event) -> Markup:
     """`Wed 20 Jan 2027, 12:30–13:30 GMT` in the event's own zone."""
     start, end = event.starts, event.ends
     day = f"{start:%a} {start.day} {start:%b %Y}"
+    zone = zone_label(end)
     if end.date() == start.date():
-        return Markup("{}, {}–{} {}").format(day, f"{start:%H:%M}", f"{end:%H:%M}", end.tzname() or "")
-    return Markup("{}, {} – {} {}").format(day, f"{start:%H:%M}", f"{end:%a} {end.day} {end:%b %H:%M}", end.tzname() or "")
+        return Markup("{}, {}–{} {}").format(day, f"{start:%H:%M}", f"{end:%H:%M}", zone)
+    return Markup("{}, {} – {} {}").format(day, f"{start:%H:%M}", f"{end:%a} {end.day} {end:%b %H:%M}", zone)
 
 
 def _number(value: float) -> str:

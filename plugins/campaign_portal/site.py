@@ -93,6 +93,7 @@ class PageSpec:
     context: dict[str, Any]
     description: str = ""
     in_nav: bool = False
+    nav_parent: str | None = None  # src_uri of the index page this page is listed under
     feeds: tuple[FeedLink, ...] = ()
     scheduled_for: dt.datetime | None = None
 
@@ -204,7 +205,8 @@ class _SiteBuilder:
             for part, text in parts.items():
                 try:
                     compiled[kind][part] = compile_template(
-                        TemplateText(text, SourceRef(f"mkdocs.yml (reminders.{kind}.{part})", 1))
+                        TemplateText(text, SourceRef(f"mkdocs.yml (reminders.{kind}.{part})", 1)),
+                        markdown=part != "subject",
                     )
                 except MessageTemplateError as error:
                     self.content.problems.append(Problem(error.source.path, error.source.line, error.message))
@@ -277,7 +279,10 @@ class _SiteBuilder:
                     for _, event in campaign_events
                     if not event.cancelled and event.starts > moment
                 ]
-                templates = {"subject": compile_template(message.subject), "body": compile_template(message.body)}
+                templates = {
+                    "subject": compile_template(message.subject, markdown=False),
+                    "body": compile_template(message.body),
+                }
                 if message.short is not None:
                     templates["short"] = compile_template(message.short)
                 for leader_id in message.leaders:
@@ -537,9 +542,9 @@ class _SiteBuilder:
         )
         by_leader_testimonials: dict[str, list[tuple[Campaign, Testimonial]]] = defaultdict(list)
         by_campaign_testimonials: dict[str, list[tuple[Campaign, Testimonial]]] = defaultdict(list)
-        for pair in testimonials:
-            by_leader_testimonials[pair[1].leader].append(pair)
-            by_campaign_testimonials[pair[0].id].append(pair)
+        for said in testimonials:
+            by_leader_testimonials[said[1].leader].append(said)
+            by_campaign_testimonials[said[0].id].append(said)
         by_leader_sponsored: dict[str, list[Campaign]] = defaultdict(list)
         ordered_campaigns = self.ordered_campaigns()
         by_tag: dict[str, list[Campaign]] = defaultdict(list)
@@ -655,6 +660,7 @@ class _SiteBuilder:
                     "feed_uri": feed_uri,
                 },
                 in_nav=len(self.campaigns) <= self.settings.nav_campaigns_limit,
+                nav_parent="campaigns/index.md",
                 feeds=(FeedLink(f"{campaign.title}: news", feed_uri, "rss"),),
                 description=self.markup.text(campaign.summary)[:200],
                 scheduled_for=self.scheduled("campaign", campaign.id),

@@ -75,7 +75,7 @@ _PLAIN_TAGS = {
 class _Frame:
     """One open container while parsing, with the key waiting for its value."""
 
-    __slots__ = ("container", "anchor", "pending_key", "key_line", "weight")
+    __slots__ = ("anchor", "container", "key_line", "pending_key", "weight")
 
     def __init__(self, container: Any, anchor: str | None) -> None:
         self.container = container
@@ -101,12 +101,12 @@ class _Builder:
                 self.problems.append(YamlProblem(line, f"unsupported YAML tag {tag!r}; remove it"))
                 return value
         elif event.implicit[0]:
-            tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
+            tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
         else:
             return value
         if tag in ("tag:yaml.org,2002:str", _TIMESTAMP_TAG):
             return value
-        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
+        node = yaml.ScalarNode(tag, value)
         try:
             return self.resolver.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError):
@@ -155,7 +155,7 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
     documents = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            line = event.start_mark.line + 1
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
             if isinstance(event, yaml.ScalarEvent):
                 value = builder.scalar(event, line)
                 # A block scalar's text starts on the line after its `|` or `>`.
@@ -199,8 +199,8 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
             if builder.expanded > MAX_NODES:
                 return None, [YamlProblem(line, "aliases expand to too many values; write the data out instead")]
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = mark.line + 1 if mark else 1
+        mark: Any = error.problem_mark or error.context_mark
+        where = mark.line + 1 if mark is not None else 1
         what = error.problem or error.context or "invalid YAML"
         return None, [YamlProblem(where, f"YAML syntax error: {what}")]
     except yaml.YAMLError as error:

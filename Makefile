@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make serve` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve build test lint unit browser-deps validate bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+serve: setup
+	$(BIN)/mkdocs serve --dev-addr localhost:8000
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+validate: setup
+	$(BIN)/portal validate
+
+# Debian's Chromium for the browser tests; Playwright's own browser download cannot work offline.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check plugins tests bench
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/python -m pytest -m "not browser"
+
+test: setup browser-deps lint
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

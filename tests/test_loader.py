@@ -1,0 +1,295 @@
+"""The loader: one golden case per rule of the spec's "Bad input", each with its exact file:line message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from campaign_portal.loader import load_portal
+
+from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT
+
+
+def load(tmp_path: Path, files: dict[str, str], *, leaders: str | None = LEADERS_YML) -> tuple[object, list[str]]:
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    if leaders is not None:
+        (campaigns / "leaders.yml").write_text(leaders, encoding="utf-8")
+    for name, text in files.items():
+        (campaigns / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    result = load_portal(campaigns)
+    return result.portal, [str(problem) for problem in result.problems]
+
+
+def problems(tmp_path: Path, campaign: str, name: str = "coaching.yml") -> list[str]:
+    return load(tmp_path, {name: campaign})[1]
+
+
+def with_block(extra: str) -> str:
+    return MINIMAL_CAMPAIGN + textwrap.dedent(extra)
+
+
+EVENT = """\
+events:
+  - id: lunch
+    title: Lunch and learn
+    type: lunch-and-learn
+    starts: 2027-01-20T12:30
+    timezone: Europe/London
+    duration: 60
+    location: London HQ
+    hosts: [amara-okafor]
+"""
+
+
+def test_the_example_data_loads_without_problems() -> None:
+    result = load_portal(PROJECT_ROOT / "campaigns")
+    assert [str(p) for p in result.problems] == []
+    assert len(result.portal.campaigns) >= 3
+    assert len(result.portal.leaders) >= 6
+
+
+def test_a_valid_campaign_becomes_the_model(tmp_path: Path) -> None:
+    portal, found = load(tmp_path, {"coaching.yml": with_block(EVENT)})
+    assert found == []
+    campaign = portal.campaigns["coaching"]  # type: ignore[attr-defined]
+    assert campaign.title == "Coaching for Growth"
+    assert campaign.starts == dt.date(2027, 1, 11)
+    event = campaign.events[0]
+    assert event.starts.isoformat() == "2027-01-20T12:30:00+00:00"
+    assert event.ends.isoformat() == "2027-01-20T13:30:00+00:00"
+    assert event.source.line == 8
+
+
+@pytest.mark.parametrize(
+    ("campaign", "expected"),
+    [
+        pytest.param(
+            with_block("titel: Oops\n"),
+            "campaigns/coaching.yml:7: unknown key 'titel' in the campaign; did you mean 'title'?",
+            id="unknown-key-with-suggestion",
+        ),
+        pytest.param(
+            MINIMAL_CAMPAIGN.replace("title: Coaching for Growth\n", "title: A\ntitle: B\n"),
+            "campaigns/coaching.yml:2: duplicate key 'title' (first given on line 1)",
+            id="duplicate-key",
+        ),
+        pytest.param(
+            MINIMAL_CAMPAIGN.replace("title: Coaching for Growth\n", ""),
+            "campaigns/coaching.yml:1: the campaign is missing the required key 'title'",
+            id="missing-required-key",
+        ),
+        pytest.param(
+            with_block("sponsors: [amara-okafr]\n"),
+            "campaigns/coaching.yml:7: unknown leader 'amara-okafr' in 'sponsors'; did you mean 'amara-okafor'?; leaders are listed in campaigns/leaders.yml",
+            id="unknown-leader",
+        ),
+        pytest.param(
+            MINIMAL_CAMPAIGN.replace("starts: 2027-01-11", "starts: 2027-02-30"),
+            "campaigns/coaching.yml:3: 'starts' is an impossible date: '2027-02-30'",
+            id="impossible-date",
+        ),
+        pytest.param(
+            with_block("ends: 2027-01-01\n"),
+            "campaigns/coaching.yml:7: 'ends' (2027-01-01) is before 'starts' (2027-01-11)",
+            id="ends-before-starts",
+        ),
+        pytest.param(
+            with_block("publish: 2027-01-04T09:00:00\n"),
+            "campaigns/coaching.yml:7: 'publish' needs a time-zone offset, for example '2027-01-04T09:00:00+00:00' or '2027-01-04T09:00:00Z'",
+            id="publish-without-offset",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("Europe/London", "Europe/Londn")),
+            "campaigns/coaching.yml:12: unknown time zone 'Europe/Londn'; did you mean 'Europe/London'?",
+            id="unknown-time-zone",
+        ),
+        pytest.param(
+            with_block(EVENT + "    online: javascript:alert(1)\n"),
+            "campaigns/coaching.yml:16: 'online' must be an http(s) link such as https://example.com/..., not 'javascript:alert(1)'",
+            id="non-http-link",
+        ),
+        pytest.param(
+            with_block(EVENT + EVENT.replace("events:\n", "")),
+            "campaigns/coaching.yml:16: duplicate event id 'lunch' (first used on line 8)",
+            id="duplicate-event-id",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("lunch-and-learn", "lunch-n-learn")),
+            "campaigns/coaching.yml:10: 'type' must be one of lunch-and-learn, town-hall, workshop, webinar, not 'lunch-n-learn'; did you mean 'lunch-and-learn'?",
+            id="unknown-event-type",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("id: lunch", "id: Lunch Time")),
+            "campaigns/coaching.yml:8: event id 'Lunch Time' must be lowercase letters, digits and single hyphens (at most 64 characters), for example 'lunch-time'",
+            id="id-not-a-slug",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("    location: London HQ\n", "")),
+            "campaigns/coaching.yml:8: an event needs a 'location', an 'online' link, or both",
+            id="event-without-place",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("2027-01-20T12:30", "2027-01-20T12:30+01:00")),
+            "campaigns/coaching.yml:11: an event's 'starts' is the local wall time in its 'timezone': remove the offset, for example '2027-01-20T12:30'",
+            id="event-start-with-offset",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("2027-01-20T12:30", "2027-03-28T01:30")),
+            "campaigns/coaching.yml:11: 'starts' 2027-03-28T01:30 does not exist in Europe/London: the clocks change that night; pick another time",
+            id="event-start-in-dst-gap",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("duration: 60", "duration: -5")),
+            "campaigns/coaching.yml:13: 'duration' must be a whole number above 0, not '-5'",
+            id="negative-duration",
+        ),
+        pytest.param(
+            with_block(
+                """\
+                messages:
+                  - id: kickoff
+                    title: Kick-off
+                    leaders: [amara-okafor]
+                    subject: "{{ campaign.title "
+                    body: Hello
+                """
+            ),
+            "campaigns/coaching.yml:11: 'subject': template error: unexpected end of template, expected 'end of print statement'.",
+            id="template-syntax-error",
+        ),
+        pytest.param(
+            with_block(
+                """\
+                messages:
+                  - id: kickoff
+                    title: Kick-off
+                    leaders: [amara-okafor]
+                    subject: Hi
+                    body: |
+                      Hello team,
+
+                      {% for x in y %}
+                """
+            ),
+            "campaigns/coaching.yml:15: 'body': template error: Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'.",
+            id="template-error-line-inside-block",
+        ),
+        pytest.param(
+            with_block(
+                """\
+                kpis:
+                  - name: Attrition
+                    baseline: fourteen
+                    target: 10
+                """
+            ),
+            "campaigns/coaching.yml:9: 'baseline' must be a number, not 'fourteen'",
+            id="kpi-not-a-number",
+        ),
+        pytest.param(
+            with_block(
+                """\
+                story:
+                  publish: 2027-04-15
+                  what_changed: Attrition fell.
+                  why_it_mattered: Money.
+                """
+            ),
+            "campaigns/coaching.yml:7: the 'story' is missing the required key 'what_we_learned'",
+            id="story-missing-part",
+        ),
+        pytest.param(
+            "title: [unclosed\n",
+            "campaigns/coaching.yml:2: YAML syntax error: did not find expected ',' or ']'",
+            id="yaml-syntax-error",
+        ),
+    ],
+)
+def test_each_rule_reports_file_line_and_fix(tmp_path: Path, campaign: str, expected: str) -> None:
+    assert expected in problems(tmp_path, campaign)
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> None:
+    _, found = load(
+        tmp_path,
+        {
+            "one.yml": with_block("titel: x\n"),
+            "two.yml": MINIMAL_CAMPAIGN.replace("starts: 2027-01-11", "starts: 2027-13-01") + "sponsors: [nobody]\n",
+        },
+    )
+    assert found == [
+        "campaigns/one.yml:7: unknown key 'titel' in the campaign; did you mean 'title'?",
+        "campaigns/two.yml:3: 'starts' is an impossible date: '2027-13-01'",
+        "campaigns/two.yml:7: unknown leader 'nobody' in 'sponsors'; leaders are listed in campaigns/leaders.yml",
+    ]
+
+
+def test_campaign_file_name_must_be_an_id(tmp_path: Path) -> None:
+    found = problems(tmp_path, MINIMAL_CAMPAIGN, name="Coaching_2027.yml")
+    assert found == [
+        "campaigns/Coaching_2027.yml:1: the file name 'Coaching_2027.yml' must be a campaign id: lowercase letters, digits and single hyphens, at most 64 characters"
+    ]
+
+
+def test_yaml_extension_is_pointed_out(tmp_path: Path) -> None:
+    found = problems(tmp_path, MINIMAL_CAMPAIGN, name="coaching.yaml")
+    assert found == ["campaigns/coaching.yaml:1: campaign files end in .yml; rename it to coaching.yml"]
+
+
+def test_missing_leaders_registry(tmp_path: Path) -> None:
+    _, found = load(tmp_path, {"coaching.yml": MINIMAL_CAMPAIGN}, leaders=None)
+    assert found == ["campaigns/leaders.yml:1: the registry of leaders is missing; create campaigns/leaders.yml"]
+
+
+def test_leader_rules(tmp_path: Path) -> None:
+    leaders = """\
+    Amara Okafor:
+      name: Amara
+      title: COO
+    daniel-kim:
+      name: Daniel Kim
+      titel: CTO
+      email: not-an-email
+      photo: ../../etc/passwd
+    """
+    _, found = load(tmp_path, {}, leaders=textwrap.dedent(leaders))
+    assert found == [
+        "campaigns/leaders.yml:1: leader id 'Amara Okafor' must be lowercase letters, digits and single hyphens, for example 'amara-okafor'",
+        "campaigns/leaders.yml:4: leader 'daniel-kim' is missing the required key 'title'",
+        "campaigns/leaders.yml:6: unknown key 'titel' in leader 'daniel-kim'; did you mean 'title'?",
+        "campaigns/leaders.yml:7: 'email' must be an email address, not 'not-an-email'",
+        "campaigns/leaders.yml:8: 'photo' must be a path inside content/, such as assets/leaders/daniel-kim.jpg",
+    ]
+
+
+def test_non_utf8_file_is_reported_not_raised(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    (campaigns / "leaders.yml").write_text(LEADERS_YML, encoding="utf-8")
+    (campaigns / "broken.yml").write_bytes(b"title: ok\nsummary: caf\xe9\n")
+    found = [str(p) for p in load_portal(campaigns).problems]
+    assert found == ["campaigns/broken.yml:2: the file is not UTF-8 text (byte 0xe9); save it as UTF-8"]
+
+
+def test_wrong_types_are_reported(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        title: [a, b]
+        summary: {x: 1}
+        starts: yes
+        business_case: just text
+        tags: coaching
+        """,
+    )
+    assert found == [
+        "campaigns/coaching.yml:1: 'title' must be text",
+        "campaigns/coaching.yml:2: 'summary' must be text",
+        "campaigns/coaching.yml:3: 'starts' must be text; put it in quotes",
+        "campaigns/coaching.yml:4: 'business_case' must be a mapping of keys to values",
+        "campaigns/coaching.yml:5: 'tags' must be a list",
+    ]
