@@ -177,3 +177,6 @@ business_case:
   problem: Regretted attrition is 14%.
   outcome: Cut it to 10%.
 """
+
+
+pytest_plugins = ["browser_support"]
