@@ -35,7 +35,7 @@ browser-deps:
 	fi
 
 lint: setup
-	$(BIN)/ruff check plugins tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 unit: setup
