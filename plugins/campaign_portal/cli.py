@@ -1,0 +1,408 @@
+"""The ``portal`` command: validate campaigns, start a new one, build the site safely.
+
+``portal validate`` runs the same checks as the build (the loader's, then rendering every
+message and reminder, scheduled ones included) without building a site, so it is fast
+enough for a pre-commit hook and gives pull requests their annotations.
+``portal new campaign <id>`` writes a commented starter file that validates as it is.
+``portal build`` builds into a temporary folder beside the target and swaps it in only
+when the build succeeded: a failed build never leaves a half-written or empty site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files as package_files
+from pathlib import Path
+from string import Template
+from typing import TYPE_CHECKING, TextIO
+
+from . import __version__
+from .loader import LEADERS_FILE, MAX_SLUG_LENGTH, SLUG_PATTERN, Problem, load_portal
+from .publishing import NowError, read_now, select_public
+from .site import SiteSettings, build_site
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from .plugin import CampaignPortalPlugin
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+DEFAULT_CAMPAIGNS_DIR = "campaigns"
+STARTER_NAME = "campaign.yml"
+# A new campaign starts four weeks out and is published a week before it starts, so that
+# merging an unfinished starter file publishes nothing until someone picks real dates.
+STARTER_LEAD_DAYS = 28
+STARTER_PUBLISH_DAYS_BEFORE = 7
+_PROBLEM_PATTERN = re.compile(r"(?P<path>[^\n]+?):(?P<line>\d+): (?P<message>.*)", re.DOTALL)
+
+
+class CommandError(Exception):
+    """Something stops the command before it can do its work (no mkdocs.yml, a bad option)."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """A portal project: mkdocs.yml loaded as MkDocs loads it, and the portal's settings in it."""
+
+    root: Path
+    config: MkDocsConfig
+    plugin: CampaignPortalPlugin | None
+
+    @property
+    def campaigns_dir(self) -> str:
+        return self.plugin.config.campaigns_dir if self.plugin is not None else DEFAULT_CAMPAIGNS_DIR
+
+    @property
+    def campaigns_path(self) -> Path:
+        return self.root / self.campaigns_dir
+
+    def settings(self) -> SiteSettings:
+        if self.plugin is not None:
+            # The plugin's own reading of its options (reminder wording and all), so both agree.
+            return self.plugin._settings(self.config)
+        return SiteSettings(site_name=self.config.site_name, site_url=self.config.site_url or None)
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portal",
+        description="Validate learning campaigns, start a new one, and build the portal safely.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check every campaign file, as the build does, without building the site",
+        description="Check leaders.yml and every campaign file as the build does, and render every "
+        "message and reminder (scheduled ones too), without building the site.",
+    )
+    _add_project_option(validate)
+    validate.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="'text' (default): file:line: message; 'github': GitHub Actions error annotations",
+    )
+
+    new = commands.add_parser("new", help="start a new campaign from a commented starter file")
+    new.add_argument("kind", choices=("campaign",), help="what to create")
+    new.add_argument("id", help="the campaign id: lowercase letters, digits and single hyphens; also its file name")
+    _add_project_option(new)
+
+    build = commands.add_parser(
+        "build",
+        help="build the site into a temporary folder and swap it in only if the build succeeds",
+        description="Build the site. The build goes to a temporary folder beside the site folder, "
+        "which replaces the site folder only when the build succeeded.",
+    )
+    _add_project_option(build)
+    build.add_argument(
+        "--site-dir",
+        metavar="DIR",
+        help="where the site goes, relative to the working folder (default: site_dir in mkdocs.yml, normally site/)",
+    )
+    build.add_argument("--strict", action="store_true", help="fail on any warning, as `mkdocs build --strict` does")
+    return parser
+
+
+def _add_project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", default=".", metavar="DIR", help="the folder holding mkdocs.yml (default: .)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``portal`` with ``argv`` (default: the command line); returns the exit status."""
+    arguments = build_parser().parse_args(argv)
+    try:
+        if arguments.command == "validate":
+            return validate(Path(arguments.project), output_format=arguments.format)
+        if arguments.command == "new":
+            return new_campaign(Path(arguments.project), arguments.id)
+        return build(Path(arguments.project), site_dir=arguments.site_dir, strict=arguments.strict)
+    except CommandError as error:
+        print(f"portal: error: {error}", file=sys.stderr)
+        return 1
+
+
+# -- loading the project -----------------------------------------------------------------------
+
+
+def find_config(project: Path) -> Path:
+    """The project's mkdocs.yml (or mkdocs.yaml), or a CommandError saying what is wrong."""
+    for name in CONFIG_NAMES:
+        if (project / name).is_file():
+            return project / name
+    if not project.is_dir():
+        raise CommandError(f"the project folder {project} does not exist")
+    raise CommandError(f"no mkdocs.yml in {_display(project)}; run portal in the portal's folder or pass --project DIR")
+
+
+def load_project(project: Path, *, site_dir: str | None = None, strict: bool | None = None) -> Project:
+    """mkdocs.yml read by MkDocs itself, so that every option means what it means to the build."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .plugin import CampaignPortalPlugin
+
+    config_file = find_config(project)
+    try:
+        with _mkdocs_log_to(sys.stderr):
+            # MkDocs ignores an override that is None, keeping mkdocs.yml's value.
+            config = load_config(config_file=str(config_file), site_dir=site_dir, strict=strict)
+    except MkDocsException as error:
+        raise CommandError(f"{_display(config_file)}: {error.format_message()}") from None
+    plugins = [plugin for plugin in config.plugins.values() if isinstance(plugin, CampaignPortalPlugin)]
+    return Project(root=config_file.parent, config=config, plugin=plugins[0] if plugins else None)
+
+
+@contextmanager
+def _mkdocs_log_to(stream: TextIO) -> Iterator[None]:
+    """Show MkDocs' warnings and errors as `mkdocs build` does, for the duration of a command."""
+    handler = logging.StreamHandler(stream)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def _display(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it, as people typed it."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return absolute.as_posix()
+
+
+# -- portal validate ---------------------------------------------------------------------------
+
+
+def check_project(project: Project) -> tuple[list[Problem], str]:
+    """Every problem the build would report about the campaigns, and a summary of what was checked.
+
+    The loader's checks, then every message and reminder rendered with scheduled items
+    included, so that a problem in an embargoed item is found now and not when an
+    hourly build publishes it.
+    """
+    from mkdocs.structure.files import get_files
+
+    try:
+        now = read_now()
+    except NowError as error:
+        raise CommandError(str(error)) from None
+    docs = get_files(project.config)
+    result = load_portal(
+        project.campaigns_path,
+        display_root=project.root,
+        asset_exists=lambda path: docs.get_file_from_path(path) is not None,
+    )
+    problems = set(result.problems)
+    content = build_site(select_public(result.portal, now, preview=True), project.settings())
+    problems.update(content.problems)
+    problems.update(_as_problem(warning) for warning in content.warnings)
+    portal = result.portal
+    summary = (
+        f"{_count(len(portal.campaigns), 'campaign')} and {_count(len(portal.leaders), 'leader')} "
+        f"in {project.campaigns_dir}/, no problems found"
+    )
+    return sorted(problems), summary
+
+
+def validate(project_dir: Path, *, output_format: str = "text") -> int:
+    """``portal validate``: print each problem (as text or GitHub annotations); 1 if any, else 0."""
+    project = load_project(project_dir)
+    problems, summary = check_project(project)
+    for problem in problems:
+        print(_github_annotation(problem, project.root) if output_format == "github" else str(problem))
+    if problems:
+        print(f"{_count(len(problems), 'problem')} found; fix them and run portal validate again.")
+        return 1
+    print(f"OK: {summary}.")
+    return 0
+
+
+def _as_problem(text: str) -> Problem:
+    match = _PROBLEM_PATTERN.fullmatch(text)
+    if match is None:
+        return Problem("", 0, text)
+    return Problem(match["path"], int(match["line"]), match["message"])
+
+
+def _github_annotation(problem: Problem, root: Path) -> str:
+    """A GitHub Actions workflow command that puts ``problem`` on the file's line in a pull request."""
+    path = root / problem.path
+    if not problem.path or not path.is_file():
+        # Not about a file (reminder wording in mkdocs.yml options, for example): the whole text.
+        return f"::error::{_escape_github(str(problem), data=True)}"
+    # Annotations name files relative to the repository, which is the working folder in CI.
+    file = _escape_github(_display(path), data=False)
+    return f"::error file={file},line={problem.line}::{_escape_github(problem.message, data=True)}"
+
+
+def _escape_github(text: str, *, data: bool) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text if data else text.replace(":", "%3A").replace(",", "%2C")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+# -- portal new campaign -------------------------------------------------------------------------
+
+
+def starter_text() -> str:
+    """The commented starter campaign shipped with the package, with its placeholders."""
+    return (package_files("campaign_portal") / "starter" / STARTER_NAME).read_text(encoding="utf-8")
+
+
+def render_starter(campaign_id: str, *, sponsor: str | None, today: dt.date) -> str:
+    """The starter file for ``campaign_id``: dates from ``today``, ``sponsor`` as a placeholder sponsor."""
+    starts = today + dt.timedelta(days=STARTER_LEAD_DAYS)
+    publish = starts - dt.timedelta(days=STARTER_PUBLISH_DAYS_BEFORE)
+    # A sponsor only when there is a leader to name: an unknown id would not validate.
+    sponsors = f"sponsors: [{sponsor}]" if sponsor else "# sponsors: [leader-id]"
+    return Template(starter_text()).substitute(
+        id=campaign_id,
+        title=json.dumps(campaign_id.replace("-", " ").capitalize()),
+        starts=starts.isoformat(),
+        publish=f"{publish.isoformat()}T09:00:00+00:00",
+        sponsors=sponsors,
+        leaders_file=LEADERS_FILE,
+    )
+
+
+def new_campaign(project_dir: Path, campaign_id: str) -> int:
+    """``portal new campaign <id>``: write the starter as ``<campaigns_dir>/<id>.yml``, never over a file."""
+    if campaign_id == Path(LEADERS_FILE).stem:
+        raise CommandError(f"'{campaign_id}' cannot be a campaign id: {LEADERS_FILE} is the registry of leaders")
+    if len(campaign_id) > MAX_SLUG_LENGTH or SLUG_PATTERN.fullmatch(campaign_id) is None:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", campaign_id.lower()).strip("-")[:MAX_SLUG_LENGTH].strip("-")
+        hint = f", for example '{suggestion}'" if suggestion and suggestion != campaign_id else ""
+        raise CommandError(
+            f"'{campaign_id}' is not a campaign id: use lowercase letters, digits and single hyphens, "
+            f"at most {MAX_SLUG_LENGTH} characters{hint}"
+        )
+    project = load_project(project_dir)
+    target = project.campaigns_path / f"{campaign_id}.yml"
+    if target.exists():
+        raise CommandError(f"{_display(target)} already exists; pick another id or edit that file")
+    leaders = load_portal(project.campaigns_path).portal.leaders if project.campaigns_path.is_dir() else {}
+    try:
+        today = read_now().date()
+    except NowError as error:
+        raise CommandError(str(error)) from None
+    # Leaders come sorted by id: the placeholder sponsor is the first of them.
+    text = render_starter(campaign_id, sponsor=next(iter(leaders), None), today=today)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as file:
+        file.write(text)
+    print(f"Created {_display(target)}: fill in the placeholders, then run portal validate.")
+    return 0
+
+
+# -- portal build ------------------------------------------------------------------------------------
+
+
+def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = False) -> int:
+    """Build into a fresh folder beside the site folder; replace the site folder only on success."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    # MkDocs validates the real site folder (not inside docs_dir, and so on) before anything is built.
+    site_path = str(Path(site_dir).absolute()) if site_dir else None
+    project = load_project(project_dir, site_dir=site_path, strict=True if strict else None)
+    config = project.config
+    target = Path(config.site_dir)
+    _check_site_dir(target, project)
+    shown = _display(target) + "/"
+    existed = target.exists()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        config["site_dir"] = str(staging)
+        with _mkdocs_log_to(sys.stderr):
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config)
+            finally:
+                config.plugins.on_shutdown()
+        staging.chmod(_folder_mode(target))
+        _swap_in(staging, target)
+    except (MkDocsException, OSError) as error:
+        reason = error.format_message() if isinstance(error, MkDocsException) else str(error)
+        print(f"portal: the build failed: {reason}", file=sys.stderr)
+        print(f"{shown} was left as it was." if existed else f"{shown} was not created.", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    count = sum(1 for path in target.rglob("*") if path.is_file())
+    print(f"Built the site in {shown} ({_count(count, 'file')}).")
+    return 0
+
+
+def _check_site_dir(target: Path, project: Project) -> None:
+    """Refuse a site folder that the swap would take away with the project's own files."""
+    resolved = target.resolve()
+    for kept in (project.root, Path(project.config.docs_dir), project.campaigns_path):
+        kept = kept.resolve()
+        if resolved == kept or resolved in kept.parents:
+            relation = "is" if resolved == kept else "holds"
+            raise CommandError(
+                f"refusing to build into {_display(target)}: it {relation} {_display(kept)}, which the new site "
+                "would replace; choose another --site-dir"
+            )
+    if target.exists() and not target.is_dir():
+        raise CommandError(f"{_display(target)} is not a folder; choose another --site-dir")
+
+
+def _folder_mode(target: Path) -> int:
+    """The existing site folder's permissions, else those of a new folder (mkdtemp's are private)."""
+    if target.is_dir():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace ``target`` with ``staging``: two renames on the same file system, undone if the second fails."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    retired_root = Path(tempfile.mkdtemp(prefix=f".{target.name}.previous-", dir=target.parent))
+    retired = retired_root / target.name
+    try:
+        target.rename(retired)
+    except OSError:
+        retired_root.rmdir()
+        raise
+    try:
+        staging.rename(target)
+    except OSError:
+        retired.rename(target)
+        retired_root.rmdir()
+        raise
+    shutil.rmtree(retired_root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
