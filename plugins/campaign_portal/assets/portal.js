@@ -1,30 +1,24 @@
-/* Copy controls for leader messages.
+/* The portal's progressive enhancements: copy buttons on leader pages, the topic filter on the
+ * campaigns page, and an accessible name for Material's search dialog.
  *
- * Bound through Material's document$ observable so that the controls keep working
- * with instant navigation, where pages are swapped without a full reload. */
+ * Material's instant navigation swaps pages without reloading this script, so clicks go through
+ * one delegated listener on the document, and per-page set-up runs on every page Material
+ * emits through its document$ observable. Without JavaScript every page still works: the copy
+ * buttons' text is on the page and the topics are links to their tag pages. */
 (function () {
   "use strict";
 
-  function writeRichText(html, text) {
-    if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
-      var item = new ClipboardItem({
-        "text/html": new Blob([html], { type: "text/html" }),
-        "text/plain": new Blob([text], { type: "text/plain" })
-      });
-      return navigator.clipboard.write([item]);
-    }
-    return copyWithSelection(html, text);
+  /* Outlook's editor shows unstyled pasted HTML in Times New Roman; give the fragment the
+     usual email face and size so that a pasted message looks typed. */
+  var RICH_TEXT_STYLE = "font-family: Aptos, Calibri, Arial, Helvetica, sans-serif; font-size: 11pt;";
+
+  function richHtml(fragment) {
+    return '<div style="' + RICH_TEXT_STYLE + '">' + fragment + "</div>";
   }
 
-  function writePlainText(text) {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      return navigator.clipboard.writeText(text);
-    }
-    return copyWithSelection(null, text);
-  }
-
-  /* Fallback for browsers without the async clipboard (for example plain http on an intranet). */
-  function copyWithSelection(html, text) {
+  /* Old browsers and plain-http intranet sites (not a secure context) have no async clipboard:
+     copy through a copy event instead, which also carries the HTML flavour. */
+  function copyWithEvent(html, text) {
     return new Promise(function (resolve, reject) {
       function onCopy(event) {
         event.clipboardData.setData("text/plain", text);
@@ -37,6 +31,8 @@
       var ok = false;
       try {
         ok = document.execCommand("copy");
+      } catch (error) {
+        ok = false;
       } finally {
         document.removeEventListener("copy", onCopy);
       }
@@ -44,53 +40,156 @@
     });
   }
 
-  function announce(button, message) {
-    var label = button.querySelector(".portal-copy__label");
-    var original = button.getAttribute("data-label") || (label ? label.textContent : "");
-    button.setAttribute("data-label", original);
-    if (label) { label.textContent = message; }
-    button.classList.add("portal-copy--done");
-    var status = document.getElementById("portal-copy-status");
-    if (status) { status.textContent = message; }
-    window.setTimeout(function () {
-      if (label) { label.textContent = original; }
-      button.classList.remove("portal-copy--done");
-    }, 2000);
+  function writeClipboard(html, text) {
+    var clipboard = navigator.clipboard;
+    var written;
+    if (html !== null && clipboard && clipboard.write && window.ClipboardItem) {
+      written = clipboard.write([new ClipboardItem({
+        "text/html": new Blob([html], { type: "text/html" }),
+        "text/plain": new Blob([text], { type: "text/plain" })
+      })]);
+    } else if (html === null && clipboard && clipboard.writeText) {
+      written = clipboard.writeText(text);
+    } else {
+      return copyWithEvent(html, text);
+    }
+    return written.catch(function () { return copyWithEvent(html, text); });
   }
 
-  function onClick(event) {
-    var button = event.target.closest ? event.target.closest(".portal-copy") : null;
-    if (!button) { return; }
+  function statusRegion() {
+    var status = document.getElementById("portal-copy-status");
+    if (!status) {
+      status = document.createElement("div");
+      status.id = "portal-copy-status";
+      status.className = "portal-visually-hidden";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      document.body.appendChild(status);
+    }
+    return status;
+  }
+
+  function showResult(button, ok) {
+    var label = button.querySelector(".portal-copy__label");
+    if (!button.hasAttribute("data-label") && label) {
+      button.setAttribute("data-label", label.textContent);
+    }
+    var original = button.getAttribute("data-label") || "";
+    var message = ok ? "Copied" : "Copy failed: select the text and copy it";
+    if (label) { label.textContent = ok ? "Copied" : "Copy failed"; }
+    button.classList.toggle("portal-copy--done", ok);
+    button.classList.toggle("portal-copy--failed", !ok);
+    statusRegion().textContent = ok ? original.replace(/^Copy/, "Copied") : message;
+    window.clearTimeout(Number(button.getAttribute("data-timer")));
+    button.setAttribute("data-timer", String(window.setTimeout(function () {
+      if (label) { label.textContent = original; }
+      button.classList.remove("portal-copy--done", "portal-copy--failed");
+    }, 2000)));
+  }
+
+  function onCopyClick(button) {
     var text = button.getAttribute("data-copy-text") || "";
-    var htmlFrom = button.getAttribute("data-copy-html-from");
-    var source = htmlFrom ? document.querySelector(htmlFrom) : null;
-    var done = source ? writeRichText(source.innerHTML, text) : writePlainText(text);
-    done.then(
-      function () { announce(button, "Copied"); },
-      function () { announce(button, "Copy failed: select the text and copy it"); }
+    var fragment = button.getAttribute("data-copy-html");
+    var html = fragment === null ? null : richHtml(fragment);
+    writeClipboard(html, text).then(
+      function () { showResult(button, true); },
+      function () { showResult(button, false); }
     );
   }
 
-  function ensureStatusRegion() {
-    if (document.getElementById("portal-copy-status")) { return; }
-    var status = document.createElement("div");
-    status.id = "portal-copy-status";
-    status.className = "portal-visually-hidden";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    document.body.appendChild(status);
+  /* -- Topic filter on the campaigns page ---------------------------------------------------- */
+
+  function applyFilter(filter, slug) {
+    var article = filter.closest("article") || document;
+    var shown = 0;
+    var total = 0;
+    article.querySelectorAll(".portal-campaign-card[data-tags]").forEach(function (card) {
+      var tags = card.getAttribute("data-tags").split(" ");
+      var visible = !slug || tags.indexOf(slug) !== -1;
+      card.hidden = !visible;
+      total += 1;
+      if (visible) { shown += 1; }
+    });
+    article.querySelectorAll(".portal-campaign-group").forEach(function (group) {
+      group.hidden = !group.querySelector(".portal-campaign-card:not([hidden])");
+    });
+    var name = "";
+    filter.querySelectorAll("button[data-tag]").forEach(function (button) {
+      var pressed = button.getAttribute("data-tag") === slug;
+      button.setAttribute("aria-pressed", pressed ? "true" : "false");
+      if (pressed && slug) { name = button.textContent; }
+    });
+    var status = filter.querySelector(".portal-filter__status");
+    if (status) {
+      status.textContent = slug
+        ? "Showing " + shown + " of " + total + " campaigns: " + name
+        : "Showing all " + total + " campaigns";
+    }
   }
 
-  /* One delegated listener on the document survives instant navigation. */
-  if (!window.__portalCopyBound) {
-    window.__portalCopyBound = true;
-    document.addEventListener("click", onClick);
+  function enhanceFilter() {
+    var filter = document.querySelector(".portal-filter[data-portal-filter]:not([data-enhanced])");
+    if (!filter) { return; }
+    filter.setAttribute("data-enhanced", "");
+    var list = filter.querySelector("ul");
+    var links = filter.querySelectorAll("a[data-tag]");
+    var group = document.createElement("ul");
+    group.className = "portal-tags";
+    group.setAttribute("aria-label", "Show campaigns about");
+    function addButton(slug, text) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "portal-tag portal-filter__button";
+      button.setAttribute("data-tag", slug);
+      button.setAttribute("aria-pressed", "false");
+      button.textContent = text;
+      item.appendChild(button);
+      group.appendChild(item);
+    }
+    addButton("", "All topics");
+    links.forEach(function (link) { addButton(link.getAttribute("data-tag"), link.textContent); });
+    var status = document.createElement("p");
+    status.className = "portal-filter__status";
+    status.setAttribute("role", "status");
+    list.replaceWith(group);
+    filter.appendChild(status);
+    applyFilter(filter, "");
   }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(ensureStatusRegion);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", ensureStatusRegion);
-  } else {
-    ensureStatusRegion();
+
+  /* -- Wiring ------------------------------------------------------------------------------------ */
+
+  function onClick(event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var copy = target.closest(".portal-copy");
+    if (copy) {
+      onCopyClick(copy);
+      return;
+    }
+    var topic = target.closest(".portal-filter__button");
+    if (topic) {
+      applyFilter(topic.closest(".portal-filter"), topic.getAttribute("data-tag"));
+    }
+  }
+
+  function setUpPage() {
+    statusRegion();
+    enhanceFilter();
+    /* Material's search overlay is a dialog without a name; screen readers announce it as "dialog". */
+    var search = document.querySelector(".md-search[role=dialog]:not([aria-label])");
+    if (search) { search.setAttribute("aria-label", "Search"); }
+  }
+
+  if (!window.__portalBound) {
+    window.__portalBound = true;
+    document.addEventListener("click", onClick);
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(setUpPage);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", setUpPage);
+    } else {
+      setUpPage();
+    }
   }
 })();
