@@ -293,3 +293,59 @@ def test_wrong_types_are_reported(tmp_path: Path) -> None:
         "campaigns/coaching.yml:4: 'business_case' must be a mapping of keys to values",
         "campaigns/coaching.yml:5: 'tags' must be a list",
     ]
+
+
+@pytest.mark.parametrize(
+    ("campaign", "expected"),
+    [
+        pytest.param(
+            MINIMAL_CAMPAIGN.replace("starts: 2027-01-11", "starts:"),
+            "campaigns/coaching.yml:3: 'starts' must not be empty",
+            id="required-value-left-empty",
+        ),
+        pytest.param(
+            MINIMAL_CAMPAIGN.replace("starts: 2027-01-11", "starts: 3027-01-11"),
+            "campaigns/coaching.yml:3: 'starts' is in the year 3027; use a year from 1900 to 2999",
+            id="implausible-year",
+        ),
+        pytest.param(
+            with_block("kpis:\n  - name: Revenue\n    baseline: 1\n    target: 10000000000000000\n"),
+            "campaigns/coaching.yml:10: 'target' is too large; numbers here are at most 1,000,000,000,000,000",
+            id="number-too-large",
+        ),
+        pytest.param(
+            with_block('audience: "Managers\\0"\n'),
+            "campaigns/coaching.yml:7: the text contains the control character U+0000, which a web page cannot show; remove it",
+            id="control-character",
+        ),
+        pytest.param(
+            with_block("tags: !!python/tuple [coaching]\n"),
+            "campaigns/coaching.yml:7: unsupported YAML tag '!!python/tuple'; remove it",
+            id="collection-tag",
+        ),
+        pytest.param(
+            with_block("<<: {audience: x}\n"),
+            "campaigns/coaching.yml:7: YAML merge keys ('<<') are not supported in the campaign; write the values out",
+            id="merge-key",
+        ),
+        pytest.param(
+            with_block(EVENT.replace("id: lunch", "id: aux")),
+            "campaigns/coaching.yml:8: event id 'aux' is a name Windows reserves (AUX); pick another",
+            id="windows-reserved-id",
+        ),
+        pytest.param(
+            with_block("summary: <iframe src='https://x.example'></iframe> Watch this.\n").replace(
+                "summary: Frontline managers learn three coaching conversations.\n", ""
+            ),
+            "campaigns/coaching.yml:6: removed from the summary for safety: <iframe>",
+            id="removed-for-safety",
+        ),
+        pytest.param(
+            with_block("messages:\n  - id: a\n    title: A\n    leaders: [amara-okafor]\n    subject: S\n    body: '{% set x = 1 %}'\n"),
+            "campaigns/coaching.yml:12: 'body': template error: '{% set %}' is not available in a message; write the value where it is needed",
+            id="template-outside-the-sandbox",
+        ),
+    ],
+)
+def test_each_hardening_rule_reports_file_line_and_fix(tmp_path: Path, campaign: str, expected: str) -> None:
+    assert problems(tmp_path, campaign) == [expected]

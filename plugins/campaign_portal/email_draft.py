@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from email.message import EmailMessage
 from email.policy import SMTP
 from urllib.parse import quote
 
 # Outlook and some browsers truncate or refuse longer mailto: links.
 MAILTO_LIMIT = 2000
+# One bare address: no display name, no list, nothing a mail client would read as a second header.
+_PLAIN_ADDRESS = re.compile(r"[^\s@,;<>()\[\]:\"\\]+@[^\s@,;<>()\[\]:\"\\]+")
 
 
 def mailto_link(subject: str, body: str, to: str | None = None) -> str | None:
@@ -22,10 +25,13 @@ def build_eml(subject: str, text: str, html: str, *, sender: str | None = None) 
     """An unsent draft (X-Unsent: 1) with plain and HTML parts, UTF-8, byte-identical for the same input.
 
     Outlook opens such a file as an editable draft; other clients show it ready to forward.
+    Headers are one line whatever the input (no header injection), and a ``sender`` that is
+    not a single plain address is left out.
     """
+    subject = " ".join(subject.split())
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject
-    if sender:
+    if sender and _PLAIN_ADDRESS.fullmatch(sender):
         message["From"] = sender
     message["To"] = ""
     message["X-Unsent"] = "1"

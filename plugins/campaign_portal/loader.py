@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .markup import MarkupRenderer
 from .messages import MessageTemplateError, compile_template
 from .model import (
     EVENT_TYPES,
@@ -43,7 +44,14 @@ MAX_FILE_BYTES = 2_000_000
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _OFFSET_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})")
 _LOCAL_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?")
-_EMAIL_PATTERN = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MAX_NUMBER = 10**15
+MAX_SHOWN = 80
+WINDOWS_RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
+)
+# One bare address: what a mail client reads as a single "From" (no lists, names or comments).
+_EMAIL_PATTERN = re.compile(r"[^@\s<>\"',;:()\[\]\\]+@[^@\s<>\"',;:()\[\]\\]+\.[^@\s<>\"',;:()\[\]\\]+")
 
 LEADER_KEYS = {"name": True, "title": True, "division": False, "photo": False, "bio": False, "email": False}
 CAMPAIGN_KEYS = {
@@ -144,6 +152,7 @@ def load_portal(
     """
     root = display_root if display_root is not None else campaigns_dir.parent
     problems: list[Problem] = []
+    markup = MarkupRenderer()
 
     def display(path: Path) -> str:
         try:
@@ -157,7 +166,7 @@ def load_portal(
     leaders_path = campaigns_dir / LEADERS_FILE
     leaders: dict[str, Leader] = {}
     if leaders_path.is_file():
-        reader = _FileReader(display(leaders_path), problems)
+        reader = _FileReader(display(leaders_path), problems, markup)
         data = reader.parse(leaders_path)
         if data is not None:
             leaders = reader.leaders(data, asset_exists)
@@ -174,15 +183,13 @@ def load_portal(
         if path.suffix != ".yml" or not path.is_file():
             continue
         campaign_id = path.stem
-        reader = _FileReader(display(path), problems)
-        if not _is_slug(campaign_id):
-            problems.append(
-                Problem(
-                    reader.path,
-                    1,
-                    f"the file name '{path.name}' must be a campaign id: lowercase letters, digits and single hyphens, at most {MAX_SLUG_LENGTH} characters",
-                )
-            )
+        reader = _FileReader(display(path), problems, markup)
+        if _slug_problem(campaign_id) is not None:
+            if campaign_id in WINDOWS_RESERVED_NAMES:
+                wrong = f"is a name Windows reserves ({campaign_id.upper()}); rename the file"
+            else:
+                wrong = f"must be a campaign id: lowercase letters, digits and single hyphens, at most {MAX_SLUG_LENGTH} characters"
+            problems.append(Problem(reader.path, 1, f"the file name '{_show(path.name)}' {wrong}"))
             continue
         data = reader.parse(path)
         if data is None:
@@ -200,9 +207,10 @@ def _is_slug(value: str) -> bool:
 class _FileReader:
     """Reads one file's values, recording each problem with this file's path."""
 
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, problems: list[Problem], markup: MarkupRenderer | None = None) -> None:
         self.path = path
         self.problems = problems
+        self.markup = markup if markup is not None else MarkupRenderer()
 
     # -- plumbing -----------------------------------------------------------
 
@@ -214,12 +222,14 @@ class _FileReader:
 
     def parse(self, path: Path) -> YamlMap | None:
         try:
-            raw = path.read_bytes()
+            size = path.stat().st_size
+            with path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)  # never more, whatever the file (or a link) holds
         except OSError as error:
             self.problem(1, f"cannot read the file: {error.strerror}")
             return None
         if len(raw) > MAX_FILE_BYTES:
-            self.problem(1, f"the file is too large ({len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}); split it")
+            self.problem(1, f"the file is too large ({max(size, len(raw)):,} bytes; the limit is {MAX_FILE_BYTES:,}); split it")
             return None
         try:
             text = raw.decode("utf-8-sig")
@@ -245,11 +255,16 @@ class _FileReader:
             self.problem(line, f"{what} must be a mapping of keys to values")
             return None
         for key in value:
-            if key not in keys:
-                self.problem(value.line_of(key), f"unknown key '{key}' in {what}{suggest(key, keys)}")
+            if key == "<<":
+                self.problem(value.line_of(key), f"YAML merge keys ('<<') are not supported in {what}; write the values out")
+            elif key not in keys:
+                self.problem(value.line_of(key), f"unknown key '{_show(key)}' in {what}{suggest(key, keys)}")
         for key, required in keys.items():
             if required and key not in value:
                 self.problem(line, f"{what} is missing the required key '{key}'")
+            elif required and value[key] is None:
+                # Written but left empty: say so, rather than leave the item out without a word.
+                self.problem(value.line_of(key), f"'{key}' must not be empty")
         return value
 
     def items(self, data: YamlMap, key: str) -> list[tuple[Any, int]]:
@@ -279,15 +294,23 @@ class _FileReader:
             return None
         return text
 
+    def markdown(self, data: YamlMap, key: str, what: str, *, required: bool = False) -> str | None:
+        """Markdown text, with what the sanitiser will remove from it reported at its own line."""
+        value = self.text(data, key, required=required)
+        if value is None:
+            return None
+        checked, notice = self.markup.check(value, what=what)
+        if notice is not None:
+            self.problem(data.value_line_of(key), notice)
+        return checked
+
     def slug(self, data: YamlMap, key: str, what: str) -> str | None:
         value = self.text(data, key, required=True)
         if value is None:
             return None
-        if not _is_slug(value):
-            self.problem(
-                data.line_of(key),
-                f"{what} '{value}' must be lowercase letters, digits and single hyphens (at most {MAX_SLUG_LENGTH} characters), for example '{_slugify(value)}'",
-            )
+        wrong = _slug_problem(value)
+        if wrong is not None:
+            self.problem(data.line_of(key), f"{what} '{_show(value)}' {wrong}")
             return None
         return value
 
@@ -296,10 +319,13 @@ class _FileReader:
             return None
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(data.line_of(key), f"'{key}' must be a number, not '{value}'")
+            self.problem(data.line_of(key), f"'{key}' must be a number, not '{_show(value)}'")
             return None
         if value != value or value in (float("inf"), float("-inf")):
             self.problem(data.line_of(key), f"'{key}' must be a finite number")
+            return None
+        if abs(value) > MAX_NUMBER:
+            self.problem(data.line_of(key), f"'{key}' is too large; numbers here are at most {MAX_NUMBER:,}")
             return None
         return value
 
@@ -308,7 +334,7 @@ class _FileReader:
             return None
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            self.problem(data.line_of(key), f"'{key}' must be a whole number above 0, not '{value}'")
+            self.problem(data.line_of(key), f"'{key}' must be a whole number above 0, not '{_show(value)}'")
             return None
         if value > maximum:
             self.problem(data.line_of(key), f"'{key}' must be at most {maximum:,}")
@@ -321,7 +347,7 @@ class _FileReader:
             return default
         if value not in choices:
             listed = ", ".join(choices)
-            self.problem(data.line_of(key), f"'{key}' must be one of {listed}, not '{value}'{suggest(value, choices)}")
+            self.problem(data.line_of(key), f"'{key}' must be one of {listed}, not '{_show(value)}'{suggest(value, choices)}")
             return None
         return value
 
@@ -332,7 +358,7 @@ class _FileReader:
         value = value.strip()
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
-            self.problem(data.line_of(key), f"'{key}' must be an http(s) link such as https://example.com/..., not '{value}'")
+            self.problem(data.line_of(key), f"'{key}' must be an http(s) link such as https://example.com/..., not '{_show(value)}'")
             return None
         return value
 
@@ -342,13 +368,21 @@ class _FileReader:
             return None
         value = value.strip()
         if not _DATE_PATTERN.fullmatch(value):
-            self.problem(data.line_of(key), f"'{key}' must be a date written YYYY-MM-DD, not '{value}'")
+            self.problem(data.line_of(key), f"'{key}' must be a date written YYYY-MM-DD, not '{_show(value)}'")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.problem(data.line_of(key), f"'{key}' is an impossible date: '{value}'")
             return None
+        return day if self.plausible_year(data, key, day.year) else None
+
+    def plausible_year(self, data: YamlMap, key: str, year: int) -> bool:
+        # Years far away are typing mistakes, and date arithmetic near 1 or 9999 overflows.
+        if MIN_YEAR <= year <= MAX_YEAR:
+            return True
+        self.problem(data.line_of(key), f"'{key}' is in the year {year}; use a year from {MIN_YEAR} to {MAX_YEAR}")
+        return False
 
     def moment(self, data: YamlMap, key: str) -> dt.datetime | None:
         """A publish moment: a date (midnight UTC) or a date-time with an offset."""
@@ -368,14 +402,15 @@ class _FileReader:
         if not _OFFSET_DATETIME_PATTERN.fullmatch(value):
             self.problem(
                 data.line_of(key),
-                f"'{key}' must be a date (YYYY-MM-DD) or a date-time with an offset (2027-01-04T09:00:00+00:00), not '{value}'",
+                f"'{key}' must be a date (YYYY-MM-DD) or a date-time with an offset (2027-01-04T09:00:00+00:00), not '{_show(value)}'",
             )
             return None
         try:
-            return dt.datetime.fromisoformat(value.replace("z", "Z"))
+            moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
         except ValueError:
             self.problem(data.line_of(key), f"'{key}' is an impossible date-time: '{value}'")
             return None
+        return moment if self.plausible_year(data, key, moment.year) else None
 
     def leader_ids(
         self, data: YamlMap, key: str, leaders: dict[str, Leader], *, required: bool = False
@@ -398,10 +433,10 @@ class _FileReader:
         ids: list[str] = []
         for item, line in value_list:
             if not isinstance(item, str):
-                self.problem(line, f"'{key}' must list leader ids, not '{item}'")
+                self.problem(line, f"'{key}' must list leader ids, not '{_show(item)}'")
                 continue
             if item not in leaders:
-                self.problem(line, f"unknown leader '{item}' in '{key}'{suggest(item, leaders)}; leaders are listed in campaigns/leaders.yml")
+                self.problem(line, f"unknown leader '{_show(item)}' in '{key}'{suggest(item, leaders)}; leaders are listed in campaigns/leaders.yml")
                 continue
             if item in ids:
                 self.problem(line, f"leader '{item}' is listed twice in '{key}'")
@@ -427,11 +462,9 @@ class _FileReader:
         leaders: dict[str, Leader] = {}
         for leader_id in data:
             line = data.line_of(leader_id)
-            if not _is_slug(leader_id):
-                self.problem(
-                    line,
-                    f"leader id '{leader_id}' must be lowercase letters, digits and single hyphens, for example '{_slugify(leader_id)}'",
-                )
+            wrong = _slug_problem(leader_id, say_length=len(leader_id) > MAX_SLUG_LENGTH)
+            if wrong is not None:
+                self.problem(line, f"leader id '{_show(leader_id)}' {wrong}")
                 continue
             entry = self.mapping(data[leader_id], line, f"leader '{leader_id}'", LEADER_KEYS)
             if entry is None:
@@ -447,7 +480,7 @@ class _FileReader:
                 photo = None
             email = self.text(entry, "email")
             if email is not None and not _EMAIL_PATTERN.fullmatch(email.strip()):
-                self.problem(entry.line_of("email"), f"'email' must be an email address, not '{email}'")
+                self.problem(entry.line_of("email"), f"'email' must be an email address, not '{_show(email)}'")
                 email = None
             if name is None or title is None:
                 continue
@@ -458,7 +491,7 @@ class _FileReader:
                 source=self.ref(line),
                 division=_strip(self.text(entry, "division")),
                 photo=photo,
-                bio=self.text(entry, "bio"),
+                bio=self.markdown(entry, "bio", "the bio"),
                 email=email.strip() if email else None,
             )
         return dict(sorted(leaders.items()))
@@ -468,7 +501,7 @@ class _FileReader:
     def campaign(self, campaign_id: str, data: YamlMap, leaders: dict[str, Leader]) -> Campaign | None:
         self.mapping(data, data.line, "the campaign", CAMPAIGN_KEYS)
         title = self.text(data, "title", required=True)
-        summary = self.text(data, "summary", required=True)
+        summary = self.markdown(data, "summary", "the summary", required=True)
         starts = self.date(data, "starts")
         ends = self.date(data, "ends")
         if starts and ends and ends < starts:
@@ -519,13 +552,13 @@ class _FileReader:
         return tuple(kept)
 
     def business_case(self, data: YamlMap) -> BusinessCase | None:
-        if "business_case" not in data:
+        if data.get("business_case") is None:  # missing or empty: reported with the campaign's keys
             return None
         case = self.mapping(data["business_case"], data.line_of("business_case"), "'business_case'", BUSINESS_CASE_KEYS)
         if case is None:
             return None
-        problem = self.text(case, "problem", required=True)
-        outcome = self.text(case, "outcome", required=True)
+        problem = self.markdown(case, "problem", "the business problem", required=True)
+        outcome = self.markdown(case, "outcome", "the outcome", required=True)
         if problem is None or outcome is None:
             return None
         return BusinessCase(problem=problem, outcome=outcome)
@@ -538,7 +571,7 @@ class _FileReader:
                 continue
             tag = str(item).strip()
             if not _slugify(tag):
-                self.problem(line, f"tag '{tag}' needs at least one letter or digit")
+                self.problem(line, f"tag '{_show(tag)}' needs at least one letter or digit")
                 continue
             if tag not in tags:
                 tags.append(tag)
@@ -615,7 +648,7 @@ class _FileReader:
                     leader=leader[0],
                     date=day,
                     quote=quote.strip(),
-                    story=self.text(entry, "story"),
+                    story=self.markdown(entry, "story", "a testimonial story"),
                     source=self.ref(entry.line),
                     anchor=anchor,
                 )
@@ -664,7 +697,7 @@ class _FileReader:
             hosts=hosts,
             location=location,
             online=online,
-            description=self.text(entry, "description"),
+            description=self.markdown(entry, "description", "an event description"),
             registration=registration,
             capacity=capacity,
             status=status,  # type: ignore[arg-type]
@@ -684,7 +717,7 @@ class _FileReader:
             zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             hint = suggest(name, _known_zones())
-            self.problem(entry.line_of("timezone"), f"unknown time zone '{name}'{hint or '; use an IANA name such as Europe/London'}")
+            self.problem(entry.line_of("timezone"), f"unknown time zone '{_show(name)}'{hint or '; use an IANA name such as Europe/London'}")
             return None
         return name
 
@@ -700,12 +733,14 @@ class _FileReader:
             )
             return None
         if not _LOCAL_DATETIME_PATTERN.fullmatch(value):
-            self.problem(entry.line_of("starts"), f"'starts' must be a local date and time such as 2027-01-20T12:30, not '{value}'")
+            self.problem(entry.line_of("starts"), f"'starts' must be a local date and time such as 2027-01-20T12:30, not '{_show(value)}'")
             return None
         try:
             local = dt.datetime.fromisoformat(value)
         except ValueError:
             self.problem(entry.line_of("starts"), f"'starts' is an impossible date-time: '{value}'")
+            return None
+        if not self.plausible_year(entry, "starts", local.year):
             return None
         if timezone is not None:
             zone = zoneinfo.ZoneInfo(timezone)
@@ -725,9 +760,9 @@ class _FileReader:
         if entry is None:
             return None
         publish = self.moment(entry, "publish")
-        what_changed = self.text(entry, "what_changed", required=True)
-        why_it_mattered = self.text(entry, "why_it_mattered", required=True)
-        what_we_learned = self.text(entry, "what_we_learned", required=True)
+        what_changed = self.markdown(entry, "what_changed", "the story", required=True)
+        why_it_mattered = self.markdown(entry, "why_it_mattered", "the story", required=True)
+        what_we_learned = self.markdown(entry, "what_we_learned", "the story", required=True)
         if publish is None or what_changed is None or why_it_mattered is None or what_we_learned is None:
             return None
         return Story(
@@ -737,6 +772,25 @@ class _FileReader:
             what_we_learned=what_we_learned,
             source=self.ref(entry.line),
         )
+
+
+def _slug_problem(value: str, *, say_length: bool = True) -> str | None:
+    """What is wrong with ``value`` as an id, or None when it is a good one."""
+    if not _is_slug(value):
+        example = _slugify(value)
+        hint = f", for example '{example}'" if example and example != value else ""
+        length = f" (at most {MAX_SLUG_LENGTH} characters)" if say_length else ""
+        return f"must be lowercase letters, digits and single hyphens{length}{hint}"
+    if value in WINDOWS_RESERVED_NAMES:
+        # Ids become folder and file names; Windows cannot create these, whatever the extension.
+        return f"is a name Windows reserves ({value.upper()}); pick another"
+    return None
+
+
+def _show(value: Any) -> str:
+    """A value as it is quoted in a problem: on one line, and short."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
 def _strip(value: str | None) -> str | None:
@@ -754,11 +808,18 @@ def slugify(value: str) -> str:
 
 
 def _is_content_path(path: str) -> bool:
+    """A relative path to a file in content/ that can be put in a link as it is.
+
+    No scheme (``javascript:``, ``data:``), no way out of the folder (``..``, also
+    written ``%2e%2e`` or with backslashes), and nothing a URL would read differently.
+    """
     parts = path.replace("\\", "/").split("/")
     return (
         bool(path.strip())
+        and path == path.strip()
         and not path.startswith(("/", "\\"))
-        and ":" not in path
+        and not any(character in path for character in ':%?#"<>\\')
+        and not any(character.isspace() and character != " " for character in path)
         and all(part not in ("", ".", "..") for part in parts)
     )
 

@@ -4,15 +4,26 @@ Campaign text is written by many hands, so every piece of Markdown is
 rendered and then sanitised against an allow-list (nh3). What the sanitiser
 would drop is reported, so the author learns that their ``<iframe>`` did
 not make it rather than wondering where it went.
+
+Python-Markdown takes quadratic time on some inputs (thousands of unclosed
+``[`` or ``<a ``) and recurses once per level of nested lists, so a text is
+formatted only when it is at most ``MAX_MARKDOWN_CHARS`` long, within
+``MARKDOWN_SECONDS`` and the recursion limit. Otherwise it is shown as plain,
+escaped text, and the author is told.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape
 from html.parser import HTMLParser
-from typing import ClassVar
+from types import FrameType
+from typing import Any, ClassVar
 
 import markdown
 import nh3
@@ -28,6 +39,23 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 _MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href"}
+MAX_MARKDOWN_CHARS = 100_000
+MARKDOWN_SECONDS = 2.0
+# Browsers (and nh3's URL parser) drop ASCII tabs and newlines anywhere in a URL and
+# C0 controls and spaces around it, so "jav&#x09;ascript:" is a javascript: link.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+class CheckedMarkdown(str):
+    """Markdown from a campaign file that the loader has already rendered and checked.
+
+    The loader knows the exact line of each field, so it reports what the
+    sanitiser removes (``MarkupRenderer.check``). The text carries its rendering,
+    so the site shows exactly what was checked, without formatting it again.
+    """
+
+    rendered: _Rendered | None = None
 
 
 @dataclass(frozen=True)
@@ -55,9 +83,9 @@ class _RemovalFinder(HTMLParser):
             if name not in allowed:
                 self.removed.append(f"the {name} attribute of <{tag}>")
             elif name in _URL_ATTRIBUTES and value is not None:
-                scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]*):", unescape(value))
-                if scheme and scheme.group(1).lower() not in ALLOWED_URL_SCHEMES:
-                    self.removed.append(f"a {scheme.group(1).lower()}: link")
+                scheme = url_scheme(value)
+                if scheme is not None and scheme not in ALLOWED_URL_SCHEMES:
+                    self.removed.append(f"a {scheme}: link")
 
 
 class _TextMaker(HTMLParser):
@@ -72,15 +100,28 @@ class _TextMaker(HTMLParser):
         self.href: list[str | None] = []
         self.link_text: list[str] = []
         self.in_pre = False
+        self.after_bullet = False  # a loose list item's <p> starts on the bullet's line
 
     def _newlines(self, count: int) -> None:
-        text = "".join(self.parts).rstrip(" ")
-        trailing = len(text) - len(text.rstrip("\n"))
-        self.parts = [text + "\n" * max(count - trailing, 0)] if text else []
+        """End the text with at least ``count`` line breaks (none at its start); trailing spaces go."""
+        # Only the whitespace at the end is looked at, so that long texts stay linear.
+        trailing = 0
+        while self.parts:
+            last = self.parts[-1]
+            kept = last.rstrip(" \n")
+            trailing += last.count("\n", len(kept))
+            if kept:
+                self.parts[-1] = kept
+                self.parts.append("\n" * max(count, trailing))
+                return
+            self.parts.pop()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
+        if tag == "p" and self.after_bullet:
+            pass
+        elif tag in self._BLOCKS:
             self._newlines(1 if tag == "tr" else 2)
+        self.after_bullet = False
         if tag == "pre":
             self.in_pre = True
         if tag == "br":
@@ -99,11 +140,10 @@ class _TextMaker(HTMLParser):
             else:
                 bullet = "- "
             self.parts.append("  " * depth + bullet)
+            self.after_bullet = True
         elif tag == "a":
             self.href.append(dict(attrs).get("href"))
             self.link_text.append("")
-        elif tag in ("td", "th") and not "".join(self.parts).endswith(("\n", "")):
-            self.parts.append(" | ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._BLOCKS:
@@ -121,9 +161,11 @@ class _TextMaker(HTMLParser):
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.after_bullet = False
         if not self.in_pre:
             data = re.sub(r"\s+", " ", data)
-            if "".join(self.parts[-1:]).endswith(("\n", " ")) or not self.parts:
+            if not self.parts or self.parts[-1].endswith(("\n", " ")):
                 data = data.lstrip(" ")
         if self.link_text:
             self.link_text[-1] += data
@@ -134,12 +176,46 @@ class _TextMaker(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+class _TooSlow(BaseException):
+    """Raised inside Markdown when it runs past its time; a BaseException so that no ``except Exception`` hides it."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the code inside, at its next Python function call, once ``seconds`` have passed.
+
+    When a debugger or coverage is already tracing, it is left alone and there is no limit.
+    """
+    if sys.gettrace() is not None:
+        yield
+        return
+    deadline = time.monotonic() + seconds
+
+    def check(frame: FrameType, event: str, arg: Any) -> None:
+        if time.monotonic() > deadline:
+            raise _TooSlow
+        return None  # no per-line tracing: only calls are checked
+
+    sys.settrace(check)
+    try:
+        yield
+    finally:
+        sys.settrace(None)
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    html: str
+    removed: tuple[str, ...] = ()
+    failure: str | None = None  # why the text is shown as plain text
+
+
 @dataclass
 class MarkupRenderer:
     """Renders Markdown for one build, caching by text and collecting warnings."""
 
     warnings: list[MarkupWarning] = field(default_factory=list)
-    _cache: dict[tuple[str, bool], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    _cache: dict[tuple[str, bool], _Rendered] = field(default_factory=dict)
     _md: markdown.Markdown = field(default_factory=lambda: markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS))
     # Messages are emails: a line break typed in the body is a line break in the email.
     _md_with_breaks: markdown.Markdown = field(
@@ -153,27 +229,78 @@ class MarkupRenderer:
         """Markdown to sanitised HTML, safe to place in a page as it is.
 
         When ``source`` is given, anything the sanitiser drops is reported once
-        as a warning at that file:line.
+        as a warning at that file:line (not for ``CheckedMarkdown``: the loader did).
         """
         if not text:
             return Markup("")
-        cached = self._cache.get((text, line_breaks))
-        if cached is None:
-            converter = self._md_with_breaks if line_breaks else self._md
-            raw = converter.reset().convert(text)
-            cached = (clean_html(raw), find_removals(raw))
-            self._cache[(text, line_breaks)] = cached
-        clean, removed = cached
-        if removed and source is not None and (source, what) not in self._warned:
-            self._warned.add((source, what))
-            self.warnings.append(MarkupWarning(source, f"removed from {what} for safety: {', '.join(removed)}"))
-        return Markup(clean)
+        rendered = self._cache.get((text, line_breaks))
+        if rendered is None and isinstance(text, CheckedMarkdown) and not line_breaks:
+            rendered = text.rendered
+        if rendered is None:
+            rendered = self._render(text, line_breaks)
+            self._cache[(text, line_breaks)] = rendered
+        if source is not None and not isinstance(text, CheckedMarkdown) and (source, what) not in self._warned:
+            message = _describe(rendered, what)
+            if message is not None:
+                self._warned.add((source, what))
+                self.warnings.append(MarkupWarning(source, message))
+        return Markup(rendered.html)
+
+    def _render(self, text: str, line_breaks: bool) -> _Rendered:
+        if len(text) > MAX_MARKDOWN_CHARS:
+            failure = f"it is too long to format as Markdown ({len(text):,} characters; the limit is {MAX_MARKDOWN_CHARS:,})"
+            return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure)
+        converter = self._md_with_breaks if line_breaks else self._md
+        try:
+            with _time_limit(MARKDOWN_SECONDS):
+                raw = converter.reset().convert(text)
+                removed = find_removals(raw)
+        except _TooSlow:
+            failure = f"it took longer than {MARKDOWN_SECONDS:g} seconds to format as Markdown; check its brackets and tags"
+        except RecursionError:
+            failure = "it is nested too deeply to format as Markdown (lists or quotes inside each other)"
+        else:
+            return _Rendered(clean_html(raw), removed)
+        converter.reset()
+        return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure)
+
+    def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
+        """``text`` rendered once, and what an author should hear about it (what was removed,
+        or why it shows as plain text), or None."""
+        rendered = self._cache.get((text, False))
+        if rendered is None:
+            rendered = self._render(text, False)
+            self._cache[(text, False)] = rendered
+        checked = CheckedMarkdown(text)
+        checked.rendered = rendered
+        return checked, _describe(rendered, what)
 
     def text(self, text: str | None, *, line_breaks: bool = False) -> str:
         """Markdown to plain text: what a person would paste into a chat or a plain email."""
         if not text:
             return ""
         return html_to_text(str(self.html(text, line_breaks=line_breaks)))
+
+
+def _describe(rendered: _Rendered, what: str) -> str | None:
+    if rendered.failure is not None:
+        return f"{what} is shown as plain text: {rendered.failure}"
+    if rendered.removed:
+        return f"removed from {what} for safety: {', '.join(rendered.removed)}"
+    return None
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser reads in ``url`` (entities already decoded), lowercase; None for a relative URL."""
+    found = _URL_SCHEME.match(_URL_IGNORED.sub("", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+    return found.group(1).lower() if found else None
+
+
+def plain_html(text: str, *, line_breaks: bool = False) -> str:
+    """Text shown as it is written: escaped, in paragraphs, for text that cannot be formatted."""
+    paragraphs = [part.strip() for part in re.split(r"\n[ \t]*\n", text) if part.strip()]
+    joiner = "<br>\n" if line_breaks else "\n"
+    return "".join(f"<p>{joiner.join(escape(line) for line in part.splitlines())}</p>" for part in paragraphs)
 
 
 def find_removals(html: str) -> tuple[str, ...]:

@@ -6,7 +6,10 @@ parser where available). That gives us, in one linear pass:
 
 - the line of every mapping key, sequence item and scalar, for error reports;
 - duplicate keys reported instead of silently overwritten;
-- bounded work on hostile input: nesting depth and alias expansion are capped.
+- bounded work on hostile input: nesting depth and alias expansion are capped;
+- only plain data: explicit tags such as ``!!python/object`` are reported, never
+  constructed, and control characters written as escapes (``"\\0"``, ``"\\x1b"``)
+  are reported and removed, since no web page, feed or calendar may carry them.
 
 Scalars keep YAML's implicit typing for null, booleans, integers and floats.
 Timestamps stay strings: the loader parses dates itself so that an impossible
@@ -15,6 +18,7 @@ date becomes a clear error rather than a parser exception.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +26,22 @@ import yaml
 
 try:
     from yaml import CSafeLoader as _Loader
+
+    _LIBYAML = True
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _LIBYAML = False
 
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 MAX_BYTES = 2_000_000
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_STANDARD_PREFIX = "tag:yaml.org,2002:"
+# What YAML does not allow written directly in a file (outside its printable set), and XML
+# (feeds, search) cannot carry at all. A double-quoted escape such as "\0" can still produce them.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 class YamlMap(dict[str, Any]):
@@ -62,6 +74,7 @@ class YamlProblem:
     message: str
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -95,10 +108,16 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
         value = event.value
+        found = _CONTROL_CHARACTERS.search(value)
+        if found is not None:
+            self.problems.append(
+                YamlProblem(line, f"the text contains the control character U+{ord(found.group()):04X}, which a web page cannot show; remove it")
+            )
+            value = _CONTROL_CHARACTERS.sub("", value)
         if event.tag not in (None, "!"):
             tag = event.tag
             if tag not in _PLAIN_TAGS:
-                self.problems.append(YamlProblem(line, f"unsupported YAML tag {tag!r}; remove it"))
+                self.problems.append(YamlProblem(line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
                 return value
         elif event.implicit[0]:
             tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
@@ -111,6 +130,11 @@ class _Builder:
             return self.resolver.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError):
             return value
+
+    def collection_tag(self, tag: str | None, line: int) -> None:
+        """Report an explicit tag on a mapping or list (``!!set``, ``!!python/object:...``)."""
+        if tag not in (None, "!") and tag not in _COLLECTION_TAGS:
+            self.problems.append(YamlProblem(line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
 
     def add(self, frame: _Frame, value: Any, line: int, weight: int) -> None:
         """Put ``value`` into the open container, as a key, a mapping value or an item."""
@@ -175,6 +199,7 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
                     container = YamlList()
                     container.item_lines = []
                 container.line = line
+                builder.collection_tag(event.tag, line)
                 builder.add(stack[-1], container, line, 0)
                 stack.append(_Frame(container, event.anchor))
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -203,9 +228,24 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
         where = mark.line + 1 if mark is not None else 1
         what = error.problem or error.context or "invalid YAML"
         return None, [YamlProblem(where, f"YAML syntax error: {what}")]
+    except yaml.reader.ReaderError as error:
+        # A character YAML does not allow in a file, such as NUL or another control character.
+        # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters.
+        if _LIBYAML:
+            where = text.encode("utf-8")[: error.position].count(b"\n") + 1
+        else:
+            where = text[: error.position].count("\n") + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return None, [YamlProblem(where, f"the file contains the character U+{code:04X}, which YAML does not allow; remove it")]
     except yaml.YAMLError as error:
-        return None, [YamlProblem(1, f"YAML error: {error}")]
+        return None, [YamlProblem(1, f"YAML error: {' '.join(str(error).split())}")]
     return (root[0] if root else None), builder.problems
+
+
+def _show_tag(tag: str) -> str:
+    """A tag as an author writes it: ``!!python/object:os.system``, ``!custom``."""
+    shown = "!!" + tag[len(_STANDARD_PREFIX) :] if tag.startswith(_STANDARD_PREFIX) else tag
+    return repr(shown[:80])
 
 
 def _key_text(value: Any) -> str:

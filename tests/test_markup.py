@@ -1,0 +1,233 @@
+"""Markdown from campaign files: sanitised HTML, clean plain text, and a warning for what was removed."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+
+from campaign_portal import markup
+from campaign_portal.markup import (
+    MAX_MARKDOWN_CHARS,
+    CheckedMarkdown,
+    MarkupRenderer,
+    html_to_text,
+    plain_html,
+    url_scheme,
+)
+from campaign_portal.model import SourceRef
+
+SOURCE = SourceRef("campaigns/probe.yml", 7)
+X = "window.__xss=1"
+
+
+def render(text: str, *, line_breaks: bool = False) -> tuple[str, list[str]]:
+    renderer = MarkupRenderer()
+    html = str(renderer.html(text, SOURCE, what="the summary", line_breaks=line_breaks))
+    return html, [str(warning) for warning in renderer.warnings]
+
+
+def assert_inert(html: str) -> None:
+    """Nothing in ``html`` can run script: no script-capable element, handler, style or bad URL."""
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(True):
+        assert element.name not in {"script", "iframe", "svg", "math", "style", "img", "object", "embed", "form"}, html
+        for name, value in element.attrs.items():
+            assert not name.startswith("on") and name != "style", html
+            if name in ("href", "src"):
+                assert url_scheme(str(value)) in (None, "http", "https", "mailto"), html
+
+
+HOSTILE = [
+    pytest.param(f"<script>{X}</script>", "<script>", id="script"),
+    pytest.param(f'<img src=x onerror="{X}">', "<img>", id="img-onerror"),
+    pytest.param(f'<b onmouseover="{X}">b</b>', "the onmouseover attribute of <b>", id="event-handler"),
+    pytest.param(f"[a](javascript:{X})", "a javascript: link", id="markdown-link"),
+    pytest.param(f"[a](JaVaScRiPt:{X})", "a javascript: link", id="markdown-link-mixed-case"),
+    pytest.param(f"[a](jav&#x09;ascript:{X})", "a javascript: link", id="markdown-link-entity-tab"),
+    pytest.param(f'<a href="jav&#x09;ascript:{X}">a</a>', "a javascript: link", id="entity-tab"),
+    pytest.param(f'<a href="jav&#x0A;ascript:{X}">a</a>', "a javascript: link", id="entity-newline"),
+    pytest.param(f'<a href="&#106;avascript:{X}">a</a>', "a javascript: link", id="entity-letter"),
+    pytest.param(f'<a href="javascript&colon;{X}">a</a>', "a javascript: link", id="entity-colon"),
+    pytest.param(f'<a href=" \x01javascript:{X}">a</a>', "a javascript: link", id="leading-control"),
+    pytest.param(f"[r]\n\n[r]: javascript:{X}", "a javascript: link", id="reference-link"),
+    pytest.param(f'[r][x]\n\n[x]: <jav&#x09;ascript:{X}> "t"', "a javascript: link", id="reference-link-entity"),
+    pytest.param(f"<javascript:{X}>", f"<javascript:{X}>", id="autolink"),
+    pytest.param("[a](data:text/html;base64,PHNjcmlwdD4=)", "a data: link", id="data-link"),
+    pytest.param('<a href="vbscript:msgbox(1)">a</a>', "a vbscript: link", id="vbscript"),
+    pytest.param(f"![i](javascript:{X})", "<img>", id="markdown-image"),
+    pytest.param(f'![i](x" onerror="{X})', "<img>", id="markdown-image-quote"),
+    pytest.param(f'<iframe src="javascript:{X}"></iframe>', "<iframe>", id="iframe"),
+    pytest.param('<style>body{background:url("javascript:alert(1)")}</style>', "<style>", id="style-element"),
+    pytest.param(f'<p style="background:url(javascript:{X})">p</p>', "the style attribute of <p>", id="style-attribute"),
+    pytest.param(f"<svg><script>{X}</script></svg>", "<svg>, <script>", id="svg"),
+    pytest.param(f'<svg><a xlink:href="javascript:{X}"><text>t</text></a></svg>', "<svg>", id="svg-xlink"),
+    pytest.param(f"<math><mtext><table><mglyph><style><img src=x onerror={X}>", "<math>", id="math-mxss"),
+    pytest.param(f"<details open ontoggle={X}>x</details>", "<details>", id="details-ontoggle"),
+    pytest.param(f'<form action="javascript:{X}"><button>b</button></form>', "<form>", id="form"),
+    pytest.param(f'<noscript><p title="</noscript><img src=x onerror={X}>"></noscript>', "<noscript>", id="noscript"),
+    pytest.param(f'<object data="javascript:{X}"></object><embed src="javascript:{X}">', "<object>", id="object-embed"),
+    pytest.param(f'<a href="https://x.example" target="_blank" onclick="{X}">a</a>', "the onclick attribute of <a>", id="link-handler"),
+    pytest.param(f"<scr<script>ipt>{X}</script>", "<script>", id="split-tag"),
+]
+
+
+@pytest.mark.parametrize(("text", "removed"), HOSTILE)
+def test_hostile_markdown_is_made_inert_and_the_removal_named_at_file_and_line(text: str, removed: str) -> None:
+    html, warnings = render(text)
+    assert_inert(html)
+    assert len(warnings) == 1
+    assert warnings[0].startswith("campaigns/probe.yml:7: removed from the summary for safety: ")
+    assert removed in warnings[0]
+
+
+@pytest.mark.parametrize(("text", "_removed"), HOSTILE)
+def test_hostile_markdown_is_inert_as_plain_text_and_in_message_bodies(text: str, _removed: str) -> None:
+    renderer = MarkupRenderer()
+    assert_inert(str(renderer.html(text, line_breaks=True)))
+    plain = renderer.text(text)
+    assert "javascript:" not in plain.lower().replace(f"<javascript:{X}>", "")
+
+
+def test_safe_markdown_is_kept_without_warnings() -> None:
+    text = (
+        "**Bold**, *em*, `code <b>`, [site](https://example.com/a?b=1&c=2 \"Title\"), "
+        "[mail](mailto:l-and-d@example.com), [page](../events/), <abbr title=\"Key result\">KR</abbr>\n\n"
+        "- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\n<script>shown as code</script>\n```\n"
+    )
+    html, warnings = render(text)
+    assert warnings == []
+    assert '<a href="https://example.com/a?b=1&amp;c=2" title="Title" rel="noopener noreferrer">site</a>' in html
+    assert '<a href="mailto:l-and-d@example.com" rel="noopener noreferrer">mail</a>' in html
+    assert '<a href="../events/" rel="noopener noreferrer">page</a>' in html
+    assert "<code>code &lt;b&gt;</code>" in html
+    assert "&lt;script&gt;shown as code&lt;/script&gt;" in html
+    assert "<table>" in html and "<li>one</li>" in html
+
+
+def test_text_that_looks_like_html_stays_text() -> None:
+    html, warnings = render('5 < 6 & "quotes" & 7 > 3 &lt;b&gt;')
+    assert warnings == []
+    assert html == "<p>5 &lt; 6 &amp; \"quotes\" &amp; 7 &gt; 3 &lt;b&gt;</p>"
+
+
+def test_a_removal_is_reported_once_per_source_and_field() -> None:
+    renderer = MarkupRenderer()
+    for _ in range(3):
+        renderer.html("<iframe></iframe>", SOURCE, what="the summary")
+    renderer.html("<iframe></iframe>", SOURCE, what="the outcome")
+    assert [str(w) for w in renderer.warnings] == [
+        "campaigns/probe.yml:7: removed from the summary for safety: <iframe>",
+        "campaigns/probe.yml:7: removed from the outcome for safety: <iframe>",
+    ]
+
+
+def test_checked_markdown_is_not_reported_again() -> None:
+    """The loader reports removals at the field's own line; rendering the text later stays quiet."""
+    checked, notice = MarkupRenderer().check("<iframe></iframe> hi", what="the bio")
+    assert notice == "removed from the bio for safety: <iframe>"
+    assert isinstance(checked, CheckedMarkdown) and checked == "<iframe></iframe> hi"
+    renderer = MarkupRenderer()
+    for text in (checked, CheckedMarkdown("<iframe></iframe> hi")):
+        html = renderer.html(text, SOURCE, what="the bio")
+        assert "iframe" not in html and "hi" in html
+    assert renderer.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [
+        ("javascript:x", "javascript"),
+        ("  JavaScript:x", "javascript"),
+        ("jav\tascript:x", "javascript"),
+        ("java\nscript:x", "javascript"),
+        ("\x00\x1fjavascript:x", "javascript"),
+        ("https://example.com", "https"),
+        ("mailto:a@example.com", "mailto"),
+        ("../events/", None),
+        ("#anchor", None),
+        ("java\x00script:x", None),  # not a scheme for a browser either: a relative URL
+    ],
+)
+def test_url_scheme_reads_a_url_as_a_browser_does(url: str, scheme: str | None) -> None:
+    assert url_scheme(url) == scheme
+
+
+# -- plain text ------------------------------------------------------------------------------
+
+
+def test_plain_text_keeps_paragraphs_lists_and_link_targets() -> None:
+    renderer = MarkupRenderer()
+    text = "Hi **team**,\n\n- one\n- two [here](https://example.com/x)\n\n1. first\n2. second\n\nBye"
+    assert renderer.text(text) == (
+        "Hi team,\n\n- one\n- two here (https://example.com/x)\n\n1. first\n2. second\n\nBye"
+    )
+
+
+def test_plain_text_of_a_loose_list_keeps_each_item_on_its_bullet() -> None:
+    assert MarkupRenderer().text("- one\n\n- two\n\n1. a\n\n2. b") == "- one\n\n- two\n\n1. a\n\n2. b"
+
+
+def test_plain_text_keeps_typed_line_breaks_in_messages() -> None:
+    assert MarkupRenderer().text("Thanks,\nAmara", line_breaks=True) == "Thanks,\nAmara"
+
+
+def test_plain_text_of_a_long_list_takes_linear_time() -> None:
+    html = "<ul>" + "<li><p>item</p></li>" * 20_000 + "</ul>"
+    started = time.perf_counter()
+    text = html_to_text(html)
+    assert time.perf_counter() - started < 5
+    assert text.count("- item") == 20_000
+
+
+# -- input Markdown cannot format in bounded time ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param("1. " * 3000, "nested too deeply", id="deep-lists"),
+        pytest.param("[" * 40_000, "took longer than", id="unclosed-brackets"),
+        pytest.param("<a " * 30_000, "took longer than", id="unclosed-tags"),
+        pytest.param("x" * (MAX_MARKDOWN_CHARS + 1), "too long to format", id="too-long"),
+    ],
+)
+def test_markdown_that_cannot_be_formatted_in_bounded_time_is_shown_as_plain_text(
+    text: str, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if sys.gettrace() is not None and "took longer" in reason:
+        pytest.skip("under a tracer (coverage, a debugger) Markdown has no time limit")
+    # The same code paths, sooner: a shorter time limit, and a recursion limit just above this test's depth.
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.3)
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 250)
+    started = time.perf_counter()
+    try:
+        html, warnings = render(text)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert time.perf_counter() - started < 15
+    assert len(warnings) == 1
+    assert warnings[0].startswith("campaigns/probe.yml:7: the summary is shown as plain text: ")
+    assert reason in warnings[0]
+    assert_inert(html)
+    assert html.startswith("<p>")
+
+
+def test_plain_html_escapes_and_keeps_paragraphs() -> None:
+    assert plain_html("a <b>\nc\n\n\nd & e") == "<p>a &lt;b&gt;\nc</p><p>d &amp; e</p>"
+    assert plain_html("a\nb", line_breaks=True) == "<p>a<br>\nb</p>"
+
+
+def test_rendering_stays_fast_for_ordinary_text() -> None:
+    text = ("A paragraph with **bold**, a [link](https://example.com) and `code`.\n\n- a\n- b\n\n") * 200
+    started = time.perf_counter()
+    html, warnings = render(text)
+    assert time.perf_counter() - started < 5
+    assert warnings == [] and len(re.findall("<li>", html)) == 400

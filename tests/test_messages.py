@@ -1,0 +1,331 @@
+"""Message templates run in a sandbox: escapes, abuse and runaway work end in a file:line error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from campaign_portal.loader import load_portal
+from campaign_portal.messages import (
+    MAX_RENDERED_CHARS,
+    MessageTemplateError,
+    compile_template,
+    render_template,
+)
+from campaign_portal.model import SourceRef, TemplateText
+
+from conftest import LEADERS_YML, MINIMAL_CAMPAIGN
+
+SOURCE = SourceRef("campaigns/coaching.yml", 20)
+STARTS = dt.datetime(2027, 1, 20, 12, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
+def context(**overrides: Any) -> dict[str, Any]:
+    event = {"title": "Lunch & learn", "starts": STARTS, "url": "https://x.example/e/", "location": "Room <4>"}
+    values: dict[str, Any] = {
+        "leader": {"id": "amara-okafor", "name": "Amara Okafor", "first_name": "Amara", "title": "COO", "email": None},
+        "campaign": {"id": "c", "title": "Coaching <for> Growth & more", "summary": "Short.", "url": "https://x.example/c/"},
+        "events": [event, {**event, "title": "Second"}],
+        "next_event": event,
+        "site": {"name": "Portal", "url": "https://x.example/"},
+    }
+    values.update(overrides)
+    return values
+
+
+def render(text: str, *, markdown: bool = True, **overrides: Any) -> str:
+    return render_template(compile_template(TemplateText(text, SOURCE), markdown=markdown), context(**overrides))
+
+
+def error_of(text: str, **overrides: Any) -> str:
+    started = time.perf_counter()
+    with pytest.raises(MessageTemplateError) as caught:
+        render(text, **overrides)
+    assert time.perf_counter() - started < 10, "a hostile template must fail fast"
+    assert "Traceback" not in str(caught.value)
+    return str(caught.value)
+
+
+# -- what a message can do -----------------------------------------------------------------
+
+
+def test_a_body_reads_the_documented_values_and_escapes_them() -> None:
+    body = (
+        "Hi {{ leader.first_name }}, {{ campaign.title }} starts {{ next_event.starts | datetime }}.\n"
+        "{% for event in events %}- {{ loop.index }} {{ event.title | upper }} in {{ event.location }}\n{% endfor %}"
+        "{{ events | map(attribute='title') | join(', ') }} · {{ events | length }} · {{ leader.email or 'none' }}"
+    )
+    assert render(body) == (
+        "Hi Amara, Coaching &lt;for&gt; Growth &amp; more starts Wednesday 20 January 2027, 12:30 GMT.\n"
+        "- 1 LUNCH &amp; LEARN in Room &lt;4&gt;\n- 2 SECOND in Room &lt;4&gt;\n"
+        "Lunch &amp; learn, Second · 2 · none"
+    )
+
+
+def test_a_subject_is_plain_text() -> None:
+    assert render("{{ campaign.title }}: {{ next_event.starts | time }}", markdown=False) == (
+        "Coaching <for> Growth & more: 12:30 GMT"
+    )
+
+
+def test_a_template_may_call_the_few_methods_a_message_needs() -> None:
+    text = "{{ campaign.title.upper() }} {{ next_event.starts.strftime('%d/%m') }} {{ leader.get('first_name') }} {{ '-'.join(['a', 'b']) if false else 'x' }}"
+    assert render(text, markdown=False) == "COACHING <FOR> GROWTH & MORE 20/01 Amara x"
+
+
+# -- what it cannot --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        pytest.param(
+            "{{ leader.__class__.__mro__ }}",
+            "campaigns/coaching.yml:20: template error: names starting with '_' are not available in a message ('__mro__')",
+            id="class-mro",
+        ),
+        pytest.param(
+            "{{ ''.__class__ }}",
+            "campaigns/coaching.yml:20: template error: names starting with '_' are not available in a message ('__class__')",
+            id="str-class",
+        ),
+        pytest.param(
+            "{{ cycler.__init__.__globals__ }}",
+            "campaigns/coaching.yml:20: template error: names starting with '_' are not available in a message ('__globals__')",
+            id="cycler-globals",
+        ),
+        pytest.param(
+            "{{ leader['__class__'] }}",
+            "campaigns/coaching.yml:20: template error: names starting with '_' are not available in a message ('__class__')",
+            id="getitem-dunder",
+        ),
+        pytest.param(
+            "{{ events | map(attribute='__class__') | list }}",
+            "campaigns/coaching.yml:20: template error: names starting with '_' are not available in a message ('__class__')",
+            id="filter-attribute-dunder",
+        ),
+        pytest.param("{{ self }}", "campaigns/coaching.yml:20: template error: 'self' is not available in a message", id="self"),
+        pytest.param(
+            "{{ lipsum }}",
+            "campaigns/coaching.yml:20: template error: 'lipsum' is undefined; see the authoring guide for the names a message can use",
+            id="lipsum",
+        ),
+        pytest.param(
+            "{{ config }}",
+            "campaigns/coaching.yml:20: template error: 'config' is undefined; see the authoring guide for the names a message can use",
+            id="config",
+        ),
+        pytest.param(
+            "{{ cycler }}",
+            "campaigns/coaching.yml:20: template error: 'cycler' is undefined; see the authoring guide for the names a message can use",
+            id="cycler",
+        ),
+        pytest.param(
+            "{% include '/etc/passwd' %}",
+            "campaigns/coaching.yml:20: template error: '{% include %}' is not available in a message",
+            id="include",
+        ),
+        pytest.param(
+            "{% import 'x' as y %}",
+            "campaigns/coaching.yml:20: template error: '{% import %}' is not available in a message",
+            id="import",
+        ),
+        pytest.param(
+            "{% from 'x' import y %}",
+            "campaigns/coaching.yml:20: template error: '{% from ... import %}' is not available in a message",
+            id="from-import",
+        ),
+        pytest.param(
+            "{% extends '/etc/passwd' %}",
+            "campaigns/coaching.yml:20: template error: '{% extends %}' is not available in a message",
+            id="extends",
+        ),
+        pytest.param(
+            "{% set x = leader.update({}) %}",
+            "campaigns/coaching.yml:20: template error: '{% set %}' is not available in a message; write the value where it is needed",
+            id="set-mutation",
+        ),
+        pytest.param(
+            "{{ leader.update({'name': 'x'}) }}",
+            "campaigns/coaching.yml:20: template error: 'update' of dict values is not available in a message",
+            id="mutation",
+        ),
+        pytest.param(
+            "{{ events.append(1) }}",
+            "campaigns/coaching.yml:20: template error: 'append' of list values is not available in a message",
+            id="list-mutation",
+        ),
+        pytest.param(
+            "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+            "campaigns/coaching.yml:20: template error: macros are not available in a message",
+            id="macro",
+        ),
+        pytest.param(
+            "{% for e in events recursive %}{{ loop(events) }}{% endfor %}",
+            "campaigns/coaching.yml:20: template error: recursive loops are not available in a message",
+            id="recursive-loop",
+        ),
+        pytest.param(
+            "{% autoescape false %}{{ campaign.title }}{% endautoescape %}",
+            "campaigns/coaching.yml:20: template error: '{% autoescape %}' is not available in a message",
+            id="autoescape-off",
+        ),
+        pytest.param(
+            "{% with x = 1 %}{{ x }}{% endwith %}",
+            "campaigns/coaching.yml:20: template error: '{% with %}' is not available in a message",
+            id="with",
+        ),
+        pytest.param(
+            "{{ '%s' | format(leader) }}",
+            "campaigns/coaching.yml:20: template error: the filter 'format' is not available in a message; these are: "
+            "abs, capitalize, count, d, date, datetime, default, dictsort, e, escape, first, float, groupby, int, items, "
+            "join, last, length, list, lower, map, max, min, reject, rejectattr, replace, reverse, round, select, "
+            "selectattr, sort, string, striptags, sum, time, title, trim, truncate, unique, upper, urlencode, wordcount",
+            id="format-filter",
+        ),
+        pytest.param(
+            "{{ '{0.__class__}'.format(leader) }}",
+            "campaigns/coaching.yml:20: template error: 'format' of str values is not available in a message",
+            id="str-format",
+        ),
+        pytest.param(
+            "{{ '%s %s' % (leader, leader) }}",
+            "campaigns/coaching.yml:20: template error: '%' formatting of text is not available in a message",
+            id="percent-format",
+        ),
+        pytest.param(
+            "{{ 'x'.ljust(1000000000) }}",
+            "campaigns/coaching.yml:20: template error: 'ljust' of str values is not available in a message",
+            id="ljust",
+        ),
+        pytest.param(
+            "{{ range(10**9) | list }}",
+            "campaigns/coaching.yml:20: template error: loops in a message may repeat at most 10,000 times in all",
+            id="huge-range",
+        ),
+        pytest.param(
+            "{% for a in range(5000) %}{% for b in range(5000) %}{% endfor %}{% endfor %}",
+            "campaigns/coaching.yml:20: template error: loops in a message may repeat at most 10,000 times in all",
+            id="nested-loops",
+        ),
+        pytest.param(
+            "{% for c in campaign.summary * 2000 %}{% endfor %}",
+            "campaigns/coaching.yml:20: template error: loops in a message may repeat at most 10,000 times in all",
+            id="loop-over-long-text",
+        ),
+        pytest.param(
+            "{{ 'x' * 10**9 }}",
+            "campaigns/coaching.yml:20: template error: the text would be longer than 100,000 characters",
+            id="string-repeat",
+        ),
+        pytest.param(
+            "{{ 10 ** (10 ** 10) }}",
+            "campaigns/coaching.yml:20: template error: the number is too large for a message",
+            id="huge-power",
+        ),
+        pytest.param(
+            "{% for i in range(9000) %}{{ campaign.title }}{% endfor %}",
+            "campaigns/coaching.yml:20: template error: the rendered message is too long (over 100,000 characters)",
+            id="long-output",
+        ),
+        pytest.param(
+            "{{ range }}",
+            "campaigns/coaching.yml:20: template error: a function cannot be written into a message; call it or remove it",
+            id="function-address",
+        ),
+        pytest.param(
+            "{{ x|e }}{% for y in [1] %}{% endfor %",
+            "campaigns/coaching.yml:20: template error: expected token 'end of statement block', got '%'",
+            id="syntax",
+        ),
+        pytest.param(
+            "{{ " + "(" * 2000 + "1" + ")" * 2000 + " }}",
+            "campaigns/coaching.yml:20: template error: the template is nested too deeply; simplify it",
+            id="deep-expression",
+        ),
+    ],
+)
+def test_abuse_ends_in_a_template_error_at_file_and_line(template: str, expected: str) -> None:
+    assert error_of(template) == expected
+
+
+def test_the_error_names_the_line_inside_the_template() -> None:
+    assert error_of("Hi,\n\nall good\n{{ leader.__class__ }}") == (
+        "campaigns/coaching.yml:23: template error: names starting with '_' are not available in a message ('__class__')"
+    )
+    assert error_of("Hi,\n{{ leader.first_name }}\n{{ leader.firstname }}") == (
+        "campaigns/coaching.yml:22: template error: 'dict object' has no attribute 'firstname'; "
+        "see the authoring guide for the names a message can use"
+    )
+    assert error_of("a\nb\n{{ 'x'.ljust(5) }}") == (
+        "campaigns/coaching.yml:22: template error: 'ljust' of str values is not available in a message"
+    )
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param("{{ (campaign.summary ~ campaign.summary ~ campaign.summary) | length }}", id="concat"),
+        pytest.param("{{ [campaign.summary, campaign.summary, campaign.summary] | join | length }}", id="join"),
+        pytest.param("{{ (campaign.summary + campaign.summary + campaign.summary) | length }}", id="plus"),
+        pytest.param("{{ [campaign.summary, campaign.summary, campaign.summary] | string | length }}", id="string"),
+        pytest.param("{{ campaign.summary | replace('a', campaign.summary) | length }}", id="replace"),
+        pytest.param("{{ ([campaign.summary] * 3) | join | length }}", id="list-repeat"),
+        pytest.param("{% if [campaign.summary, campaign.summary, campaign.summary] %}{% endif %}{{ [campaign.summary] * 3 }}", id="print-list"),
+    ],
+)
+def test_text_cannot_grow_past_the_limit_of_a_message(template: str) -> None:
+    summary = "a" * (MAX_RENDERED_CHARS // 2)
+    message = error_of(template, campaign={"title": "t", "summary": summary})
+    assert message.startswith("campaigns/coaching.yml:20: template error: ")
+    assert "longer than 100,000 characters" in message or "too long" in message
+
+
+def test_text_below_the_limit_is_fine() -> None:
+    summary = "a" * 1000
+    assert render("{{ (campaign.summary ~ campaign.summary) | length }}", campaign={"title": "t", "summary": summary}) == "2000"
+
+
+def test_a_template_longer_than_any_message_is_refused() -> None:
+    with pytest.raises(MessageTemplateError) as caught:
+        compile_template(TemplateText("x" * (MAX_RENDERED_CHARS + 1), SOURCE))
+    assert str(caught.value) == (
+        "campaigns/coaching.yml:20: template error: the template is too long (100,001 characters; the limit is 100,000)"
+    )
+
+
+# -- through the loader: the same errors as problems ------------------------------------------------
+
+
+def test_the_loader_reports_a_forbidden_template_at_its_line(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    (campaigns / "leaders.yml").write_text(LEADERS_YML, encoding="utf-8")
+    campaign = MINIMAL_CAMPAIGN + textwrap.dedent(
+        """\
+        messages:
+          - id: kickoff
+            title: Kick-off
+            leaders: [amara-okafor]
+            subject: "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+            body: |
+              Hi,
+
+              {% include '/etc/passwd' %}
+            short: "{{ range(10**9) | list }}"
+        """
+    )
+    (campaigns / "coaching.yml").write_text(campaign, encoding="utf-8")
+    result = load_portal(campaigns)
+    assert [str(problem) for problem in result.problems] == [
+        "campaigns/coaching.yml:11: 'subject': template error: names starting with '_' are not available in a message ('__subclasses__')",
+        "campaigns/coaching.yml:15: 'body': template error: '{% include %}' is not available in a message",
+    ]
+    # The huge range compiles; it fails when the site renders it, at its line, as a problem too.
+    assert result.portal.campaigns["coaching"].messages == ()
