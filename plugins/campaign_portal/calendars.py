@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from icalendar import Calendar, Timezone, vDuration
+from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as CalendarEvent
 
 from .model import Campaign, Event
@@ -79,9 +79,10 @@ def build_calendar(
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    calendar.add("X-WR-CALNAME", clean_ical_text(name))
+    # X- properties default to raw values: vText escapes line breaks, commas and semicolons.
+    calendar.add("X-WR-CALNAME", vText(clean_ical_text(name)))
     if description:
-        calendar.add("X-WR-CALDESC", clean_ical_text(description))
+        calendar.add("X-WR-CALDESC", vText(clean_ical_text(description)))
     if subscribable:
         refresh = dt.timedelta(hours=refresh_hours)
         calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
