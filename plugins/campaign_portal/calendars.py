@@ -79,8 +79,9 @@ def build_calendar(
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    # X- properties default to raw values: vText escapes line breaks, commas and semicolons.
-    calendar.add("X-WR-CALNAME", vText(clean_ical_text(name)))
+    # X- properties are written raw unless typed: a name is one line; a description may have
+    # paragraphs, so it is written as escaped TEXT (a raw line break would end the property).
+    calendar.add("X-WR-CALNAME", " ".join(clean_ical_text(name).split()))
     if description:
         calendar.add("X-WR-CALDESC", vText(clean_ical_text(description)))
     if subscribable:
