@@ -44,8 +44,9 @@ unit: setup
 test: setup browser-deps lint
 	$(BIN)/python -m pytest
 
+# Portal vs plain MkDocs + Material, side by side (bench/README.md). A smoke run: make bench BENCH_ARGS=--quick
 bench: setup
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -339,8 +339,11 @@ def test_reminders_copy_with_the_event_time_in_its_own_zone(
     morning_html = (
         "<p>Good morning,</p>\n"
         "<p>Today at 12:00 EST I'm hosting <strong>Huddles that stick</strong>. It's 60 minutes well spent.</p>\n"
-        "<ul>\n<li>Where: New York office, 28th floor</li>\n<li>Join online: https://meet.example.com/j/huddle</li>\n</ul>\n"
-        "<p>Details: https://learning.example.com/campaigns/coaching/events/huddle-lunch/</p>\n"
+        "<ul>\n<li>Where: New York office, 28th floor</li>\n"
+        '<li>Join online: <a href="https://meet.example.com/j/huddle" rel="noopener noreferrer">'
+        "https://meet.example.com/j/huddle</a></li>\n</ul>\n"
+        '<p>Details: <a href="https://learning.example.com/campaigns/coaching/events/huddle-lunch/" '
+        'rel="noopener noreferrer">https://learning.example.com/campaigns/coaching/events/huddle-lunch/</a></p>\n'
         "<p>Amara</p>"
     )
     morning_text = (

@@ -228,3 +228,20 @@ def test_yaml_content_cannot_inject_markup(build_portal: BuildPortal) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Coaching" in raw
     page = site.content("campaigns/coaching/")
     assert not page.select("[onmouseover]")
+
+
+def test_feed_content_links_are_absolute(build_portal: BuildPortal) -> None:
+    import feedparser
+
+    campaign = FULL_CAMPAIGN.replace(
+        "    quote: The first coaching conversation changed how my team plans.\n",
+        "    quote: The first coaching conversation changed how my team plans.\n"
+        "    story: Read [the guide](authoring/) and [the events](/events/).\n",
+    )
+    site = build_portal(portal_files(campaign), now="2027-05-01T00:00:00Z")
+    feed = feedparser.parse(site.path("feed.xml").read_bytes())
+    assert feed.bozo == 0
+    testimonial = next(e for e in feed.entries if e.link.endswith("#testimonial-daniel-kim-2027-02-01"))
+    html = testimonial.content[0].value
+    assert 'href="https://learning.example.com/authoring/"' in html
+    assert 'href="https://learning.example.com/events/"' in html

@@ -23,7 +23,7 @@ from .loader import load_portal
 from .messages import format_date, format_datetime, format_time, zone_label
 from .model import Event
 from .publishing import NowError, read_now, select_public
-from .site import DEFAULT_REMINDERS, PageSpec, SiteSettings, build_site
+from .site import DEFAULT_REMINDERS, OutputCache, PageSpec, SiteSettings, build_site
 
 # Under mkdocs.plugins so that `mkdocs build --strict` counts the warnings; no prefix, so that
 # each problem reads exactly `campaigns/<file>.yml:<line>: <what is wrong>`.
@@ -80,6 +80,9 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        # Not per-build state: outputs by their whole input, which `mkdocs serve` carries from one
+        # rebuild to the next (see OutputCache: never stale, never more than one build's worth).
+        self.output_cache: OutputCache | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -91,6 +94,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        self.output_cache = OutputCache() if self.is_serve else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
@@ -99,7 +103,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         except NowError as error:
             raise PluginError(str(error)) from None
         self.preview = self.is_serve and (
-            self.config.preview_scheduled or os.environ.get(PREVIEW_VARIABLE, "") not in ("", "0")
+            self.config.preview_scheduled
+            or os.environ.get(PREVIEW_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
         )
         self.campaigns_path = Path(config.config_file_path or ".").parent / self.config.campaigns_dir
         # Lowest priority, so that a template in overrides/ always wins.
@@ -123,7 +128,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         for problem in result.problems:
             log.warning(str(problem))
         public = select_public(result.portal, self.now, preview=self.preview)
-        content = build_site(public, self._settings(config))
+        content = build_site(public, self._settings(config), self.output_cache)
         for problem in content.problems:
             log.warning(str(problem))
         for warning in content.warnings:
@@ -194,6 +199,11 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         # trusted Markdown), so text from campaign files is escaped before it gets there.
         page.meta["title"] = str(escape(spec.title))
         page.meta["template"] = "portal/page.html"
+        # Portal pages have no table of contents, so the cards get its width. Pages outside the
+        # navigation (and the home page, a landing page) drop the empty section sidebar too;
+        # on phones the drawer still shows the whole site.
+        listed = spec.in_nav and spec.src_uri != "index.md"
+        page.meta.setdefault("hide", ["toc"] if listed else ["navigation", "toc"])
         page.meta["portal_feeds"] = spec.feeds
         if spec.description:
             page.meta["description"] = str(escape(" ".join(spec.description.split())))
@@ -216,6 +226,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
                 trim_blocks=True,
                 lstrip_blocks=True,
                 undefined=jinja2.StrictUndefined,
+                # A new environment each build: no need to check every template file's date on every page.
+                auto_reload=False,
             )
             env.filters["date"] = format_date
             env.filters["time"] = format_time

@@ -9,10 +9,11 @@ data and no page scans all items.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from markupsafe import Markup
@@ -39,9 +40,9 @@ DEFAULT_REMINDERS: dict[str, dict[str, str]] = {
             "A reminder that tomorrow I'm hosting **{{ event.title }}**, part of {{ campaign.title }}.\n\n"
             "- When: {{ event.starts | datetime }}\n"
             "{% if event.location %}- Where: {{ event.location }}\n{% endif %}"
-            "{% if event.online %}- Join online: {{ event.online }}\n{% endif %}"
-            "{% if event.registration %}- Save your place: {{ event.registration }}\n{% endif %}"
-            "\nDetails: {{ event.url }}\n\n"
+            "{% if event.online %}- Join online: <{{ event.online }}>\n{% endif %}"
+            "{% if event.registration %}- Save your place: <{{ event.registration }}>\n{% endif %}"
+            "\nDetails: <{{ event.url }}>\n\n"
             "I hope to see you there.\n\n"
             "{{ leader.first_name }}"
         ),
@@ -54,13 +55,15 @@ DEFAULT_REMINDERS: dict[str, dict[str, str]] = {
             "Today at {{ event.starts | time }} I'm hosting **{{ event.title }}**. "
             "It's {{ event.duration }} minutes well spent.\n\n"
             "{% if event.location %}- Where: {{ event.location }}\n{% endif %}"
-            "{% if event.online %}- Join online: {{ event.online }}\n{% endif %}"
-            "\nDetails: {{ event.url }}\n\n"
+            "{% if event.online %}- Join online: <{{ event.online }}>\n{% endif %}"
+            "\nDetails: <{{ event.url }}>\n\n"
             "{{ leader.first_name }}"
         ),
         "short": "Today {{ event.starts | time }}: {{ event.title }}. {{ event.online or event.url }}",
     },
 }
+# An href the sanitiser let through without a scheme (nh3 always writes double quotes).
+_RELATIVE_HREF = re.compile(r'(\shref=)"(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|//)([^"]*)"')
 REMINDER_LABELS = {"day_before": "The day before", "morning_of": "The morning of"}
 
 
@@ -136,6 +139,41 @@ class SiteContent:
     warnings: list[str] = field(default_factory=list)
 
 
+_Output = TypeVar("_Output")
+
+
+class OutputCache:
+    """What the costly pure steps made (compiled templates, messages, drafts, calendars, feeds), by their
+    whole input, carried from one ``mkdocs serve`` build to the next.
+
+    A build reuses the previous build's output for every input that did not change (a changed input
+    is a different key, so nothing can be stale) and keeps only what it used itself, so the cache
+    never holds more than one build's outputs. After editing one campaign, only its outputs are made again.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[Hashable, Any] = {}
+        self._current: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, make: Callable[..., _Output], *arguments: Any) -> _Output:
+        """The output for ``key``: this build's, the previous build's, or ``make(*arguments)``."""
+        if key in self._current:
+            value: _Output = self._current[key]
+            return value
+        value = self._previous.pop(key) if key in self._previous else make(*arguments)
+        self._current[key] = value
+        return value
+
+    def discard(self, key: Hashable) -> None:
+        self._current.pop(key, None)
+
+    def next_build(self) -> None:
+        self._previous, self._current = self._current, {}
+
+    def __len__(self) -> int:
+        return len(self._previous) + len(self._current)
+
+
 def campaign_uri(campaign: Campaign | str) -> str:
     return f"campaigns/{campaign if isinstance(campaign, str) else campaign.id}/"
 
@@ -158,9 +196,10 @@ def event_sort_key(pair: tuple[Campaign, Event]) -> tuple[dt.datetime, str, str]
 
 
 class _SiteBuilder:
-    def __init__(self, public: PublicPortal, settings: SiteSettings) -> None:
+    def __init__(self, public: PublicPortal, settings: SiteSettings, cache: OutputCache | None = None) -> None:
         self.public = public
         self.settings = settings
+        self.cache = cache if cache is not None else OutputCache()
         self.markup = MarkupRenderer()
         self.content = SiteContent()
         self.now = public.now
@@ -173,6 +212,10 @@ class _SiteBuilder:
         self.events_by_campaign: dict[str, list[tuple[Campaign, Event]]] = defaultdict(list)
         for pair in self.events:
             self.events_by_campaign[pair[0].id].append(pair)
+        # An event is in several feeds and calendars and every message's `events`: each is prepared once.
+        self._event_contexts: dict[tuple[str, str], dict[str, Any]] = {}
+        self._calendar_entries: dict[tuple[str, str], calendars.CalendarEntry] = {}
+        self._feed_items: dict[tuple[str, ...], feeds.FeedItem] = {}
         self.reminder_templates = self._compile_reminders()
 
     # -- URLs ------------------------------------------------------------------
@@ -234,6 +277,12 @@ class _SiteBuilder:
         }
 
     def event_context(self, campaign: Campaign, event: Event) -> dict[str, Any]:
+        key = (campaign.id, event.id)
+        if key not in self._event_contexts:
+            self._event_contexts[key] = self._make_event_context(campaign, event)
+        return self._event_contexts[key]
+
+    def _make_event_context(self, campaign: Campaign, event: Event) -> dict[str, Any]:
         return {
             "id": event.id,
             "title": event.title,
@@ -280,11 +329,11 @@ class _SiteBuilder:
                     if not event.cancelled and event.starts > moment
                 ]
                 templates = {
-                    "subject": compile_template(message.subject, markdown=False),
-                    "body": compile_template(message.body),
+                    "subject": self.compile(message.subject, markdown=False),
+                    "body": self.compile(message.body),
                 }
                 if message.short is not None:
-                    templates["short"] = compile_template(message.short)
+                    templates["short"] = self.compile(message.short)
                 for leader_id in message.leaders:
                     leader = self.leaders[leader_id]
                     context = {
@@ -354,29 +403,40 @@ class _SiteBuilder:
                     )
         return rendered
 
+    def compile(self, text: TemplateText, *, markdown: bool = True) -> CompiledTemplate:
+        return self.cache.get(("template", text, markdown), lambda: compile_template(text, markdown=markdown))
+
     def rendered_message(self, parts: dict[str, str], *, source: SourceRef, **fields: Any) -> RenderedMessage:
         subject = " ".join(parts.get("subject", "").split())
         body = parts.get("body", "")
-        body_html = self.markup.html(body, source, what="a message body", line_breaks=True)
-        body_text = self.markup.text(body, line_breaks=True)
         short = parts.get("short")
-        short_text = " ".join(self.markup.text(short).split()) if short else None
         leader: Leader = fields["leader"]
+
+        def make() -> tuple[Markup, str, str | None, str | None, bytes]:
+            # Bodies are Markdown: a single line break is a space, as authors wrapping long
+            # lines in YAML expect; paragraphs are separated by a blank line.
+            body_html = self.markup.html(body, source, what="a message body")
+            body_text = self.markup.text(body)
+            short_text = " ".join(self.markup.text(short).split()) if short else None
+            eml = build_eml(subject, body_text, str(body_html), sender=leader.email)
+            return body_html, body_text, short_text, mailto_link(subject, body_text), eml
+
+        key = ("message", subject, body, short, leader.email, source)
+        warned = len(self.markup.warnings)
+        body_html, body_text, short_text, mailto, eml = self.cache.get(key, make)
+        if len(self.markup.warnings) > warned:
+            self.cache.discard(key)  # made again next time, so that its warning is given on every build
         message = RenderedMessage(
             subject=subject,
             body_markdown=body,
             body_html=body_html,
             body_text=body_text,
             short=short_text,
-            mailto=mailto_link(subject, body_text),
+            mailto=mailto,
             **fields,
         )
         self.content.files.append(
-            GeneratedFile(
-                message.eml_uri,
-                build_eml(subject, body_text, str(body_html), sender=leader.email),
-                f"the email draft of {message.anchor} for {leader.id}",
-            )
+            GeneratedFile(message.eml_uri, eml, f"the email draft of {message.anchor} for {leader.id}")
         )
         return message
 
@@ -392,9 +452,15 @@ class _SiteBuilder:
         personal: bool = False,
     ) -> list[feeds.FeedItem]:
         items: list[feeds.FeedItem] = []
+        # Every item but a leader's personal copy is in several feeds: it is made once, on first use.
+        shared = self._feed_items
         for rendered in announcements:
             campaign = rendered.campaign
             assert rendered.message is not None
+            key: tuple[str, ...] = ("announcement", campaign.id, rendered.message.id)
+            if not personal and key in shared:
+                items.append(shared[key])
+                continue
             if personal:
                 url = self.absolute(leader_uri(rendered.leader)) + f"#{rendered.anchor}"
                 authors: tuple[str, ...] = (rendered.leader.name,)
@@ -413,7 +479,13 @@ class _SiteBuilder:
                     kind="announcement",
                 )
             )
+            if not personal:
+                shared[key] = items[-1]
         for campaign, event in events:
+            key = ("event", campaign.id, event.id)
+            if key in shared:
+                items.append(shared[key])
+                continue
             published = event.publish or campaign.publish or midnight_utc(campaign.starts)
             status = "Cancelled: " if event.cancelled else ""
             items.append(
@@ -428,7 +500,12 @@ class _SiteBuilder:
                     kind="event",
                 )
             )
+            shared[key] = items[-1]
         for campaign, testimonial in testimonials:
+            key = ("testimonial", campaign.id, testimonial.anchor)
+            if key in shared:
+                items.append(shared[key])
+                continue
             leader = self.leaders[testimonial.leader]
             story_html = self.markup.html(testimonial.story, testimonial.source)
             quote = Markup("<blockquote><p>{}</p></blockquote>").format(testimonial.quote)
@@ -444,7 +521,12 @@ class _SiteBuilder:
                     kind="testimonial",
                 )
             )
+            shared[key] = items[-1]
         for campaign in stories:
+            key = ("story", campaign.id)
+            if key in shared:
+                items.append(shared[key])
+                continue
             story = campaign.story
             assert story is not None
             body = Markup("").join(
@@ -467,11 +549,19 @@ class _SiteBuilder:
                     kind="story",
                 )
             )
+            shared[key] = items[-1]
         return items
 
     def absolute_html(self, html: Markup | str) -> str:
-        # Sanitised Markdown only links out with absolute http(s)/mailto URLs, so it is already absolute.
-        return str(html)
+        """HTML for a feed reader: a relative link in campaign text is read from the site's root."""
+        if not self.settings.site_url:
+            return str(html)
+        root = self.settings.site_url.rstrip("/") + "/"
+
+        def absolute(match: re.Match[str]) -> str:
+            return f'{match.group(1)}"{urljoin(root, match.group(2).lstrip("/"))}"'
+
+        return _RELATIVE_HREF.sub(absolute, str(html))
 
     def event_place(self, event: Event) -> str:
         if event.location and event.online:
@@ -481,13 +571,31 @@ class _SiteBuilder:
         return "Online."
 
     def write_feed(self, uri: str, channel: feeds.FeedChannel, items: list[feeds.FeedItem], what: str) -> None:
-        self.content.files.append(GeneratedFile(uri, feeds.build_rss(channel, items), what))
+        key = ("feed", channel, tuple(items))
+        rss = self.cache.get(("rss", key), lambda: feeds.build_rss(channel, items))
+        self.content.files.append(GeneratedFile(uri, rss, what))
         json_uri = uri.rsplit("/", 1)[0] + "/feed.json" if "/" in uri else "feed.json"
-        self.content.files.append(GeneratedFile(json_uri, feeds.build_json_feed(channel, items), what))
+        json_feed = self.cache.get(("json", key), lambda: feeds.build_json_feed(channel, items))
+        self.content.files.append(GeneratedFile(json_uri, json_feed, what))
+
+    def build_calendar(self, entries: list[calendars.CalendarEntry], **options: Any) -> bytes:
+        """``calendars.build_calendar``, which reads no more of an entry's campaign than its id."""
+        key = (
+            "calendar",
+            tuple((entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp) for entry in entries),
+            tuple(sorted(options.items())),
+        )
+        return self.cache.get(key, lambda: calendars.build_calendar(entries, **options))
 
     # -- calendars ----------------------------------------------------------------------
 
     def calendar_entry(self, campaign: Campaign, event: Event) -> calendars.CalendarEntry:
+        key = (campaign.id, event.id)
+        if key not in self._calendar_entries:
+            self._calendar_entries[key] = self._make_calendar_entry(campaign, event)
+        return self._calendar_entries[key]
+
+    def _make_calendar_entry(self, campaign: Campaign, event: Event) -> calendars.CalendarEntry:
         lines = [self.markup.text(event.description)]
         if event.online:
             lines.append(f"Join online: {event.online}")
@@ -646,6 +754,7 @@ class _SiteBuilder:
         for campaign in self.campaigns:
             events = by_campaign_events[campaign.id]
             feed_uri = f"{campaign_uri(campaign)}feed.xml"
+            summary_text = self.markup.text(campaign.summary)
             page(
                 f"{campaign_uri(campaign)}index.md",
                 campaign.title,
@@ -662,7 +771,7 @@ class _SiteBuilder:
                 in_nav=len(self.campaigns) <= self.settings.nav_campaigns_limit,
                 nav_parent="campaigns/index.md",
                 feeds=(FeedLink(f"{campaign.title}: news", feed_uri, "rss"),),
-                description=self.markup.text(campaign.summary)[:200],
+                description=summary_text[:200],
                 scheduled_for=self.scheduled("campaign", campaign.id),
             )
             self.write_feed(
@@ -671,7 +780,7 @@ class _SiteBuilder:
                     title=f"{campaign.title} · {self.settings.site_name}",
                     url=self.absolute(campaign_uri(campaign)),
                     feed_url=self.absolute(feed_uri),
-                    description=self.markup.text(campaign.summary)[:500] or campaign.title,
+                    description=summary_text[:500] or campaign.title,
                 ),
                 self.feed_items(
                     by_campaign_announcements[campaign.id],
@@ -684,10 +793,10 @@ class _SiteBuilder:
             content.files.append(
                 GeneratedFile(
                     f"{campaign_uri(campaign)}calendar.ics",
-                    calendars.build_calendar(
+                    self.build_calendar(
                         [self.calendar_entry(c, e) for c, e in events],
                         name=f"{campaign.title} · {self.settings.site_name}",
-                        description=self.markup.text(campaign.summary)[:500],
+                        description=summary_text[:500],
                         subscribable=True,
                     ),
                     f"the calendar of campaign {campaign.id}",
@@ -704,7 +813,13 @@ class _SiteBuilder:
                         "campaign": campaign,
                         "event": event,
                         "ics_uri": f"{uri}event.ics",
-                        "calendar_links": add_to_calendar_links(event, entry.description, entry.url),
+                        "calendar_links": self.cache.get(
+                            ("calendar links", event, entry.description, entry.url),
+                            add_to_calendar_links,
+                            event,
+                            entry.description,
+                            entry.url,
+                        ),
                         "past": self.is_past(event),
                     },
                     feeds=(FeedLink(f"{campaign.title}: news", feed_uri, "rss"),),
@@ -714,7 +829,7 @@ class _SiteBuilder:
                 content.files.append(
                     GeneratedFile(
                         f"{uri}event.ics",
-                        calendars.build_calendar([entry], name=event.title),
+                        self.build_calendar([entry], name=event.title),
                         f"the calendar file of event {campaign.id}/{event.id}",
                     )
                 )
@@ -767,7 +882,7 @@ class _SiteBuilder:
         content.files.append(
             GeneratedFile(
                 "events/calendar.ics",
-                calendars.build_calendar(
+                self.build_calendar(
                     [self.calendar_entry(c, e) for c, e in self.events],
                     name=f"{self.settings.site_name}: all events",
                     description="Every learning event: lunch-and-learns, town halls, workshops and webinars.",
@@ -836,6 +951,12 @@ def add_to_calendar_links(event: Event, description: str, url: str | None) -> di
     return {"google": google, "outlook": outlook}
 
 
-def build_site(public: PublicPortal, settings: SiteSettings) -> SiteContent:
-    """Every generated page and file for ``public``, with problems found while rendering."""
-    return _SiteBuilder(public, settings).build()
+def build_site(public: PublicPortal, settings: SiteSettings, cache: OutputCache | None = None) -> SiteContent:
+    """Every generated page and file for ``public``, with problems found while rendering.
+
+    ``cache`` carries unchanged outputs over from the previous build (``mkdocs serve``).
+    """
+    content = _SiteBuilder(public, settings, cache).build()
+    if cache is not None:
+        cache.next_build()
+    return content
