@@ -8,6 +8,7 @@ sorted, so the same input always gives byte-identical calendars.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,6 +132,14 @@ def clean_ical_text(text: str) -> str:
     return _ICAL_FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+@functools.lru_cache(maxsize=1024)
+def _vtimezone(tzid: str, first_date: dt.date, last_date: dt.date) -> Timezone:
+    """One VTIMEZONE per zone and span, computed once: icalendar's search takes up to 0.1 s a zone,
+    and the same few zones are in every calendar. Calendars share the component; writing it out
+    does not change it."""
+    return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+
+
 def _add_timezones(calendar: Calendar, ordered: Sequence[CalendarEntry]) -> None:
     """Insert one VTIMEZONE per TZID in use, sorted by TZID, ahead of the events.
 
@@ -146,5 +155,5 @@ def _add_timezones(calendar: Calendar, ordered: Sequence[CalendarEntry]) -> None
     last_year = max(entry.event.ends.year for entry in ordered)
     first_date = dt.date(first_year, 1, 1)
     last_date = dt.date(last_year + 1, 1, 1)
-    timezones = [Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date) for tzid in tzids]
+    timezones = [_vtimezone(tzid, first_date, last_date) for tzid in tzids]
     calendar.subcomponents[:0] = timezones

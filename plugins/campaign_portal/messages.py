@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import itertools
 import math
 import time
@@ -353,21 +354,28 @@ def compile_template(text: TemplateText, *, markdown: bool = True) -> CompiledTe
 
     ``markdown`` says the result is Markdown (a body), so inserted values are escaped.
     """
-    environment = _MARKDOWN_ENVIRONMENT if markdown else _PLAIN_ENVIRONMENT
     if len(text.text) > MAX_TEMPLATE_CHARS:
         raise MessageTemplateError(
             text.source, f"template error: the template is too long ({len(text.text):,} characters; the limit is {MAX_TEMPLATE_CHARS:,})"
         )
     try:
-        tree = environment.parse(text.text)
-        _check_tree(tree)
-        _count_loops(tree)
-        return CompiledTemplate(environment.from_string(tree), text.source)
+        return CompiledTemplate(_compile(text.text, markdown), text.source)
     except jinja2.TemplateSyntaxError as error:
         line = text.source.line + max((error.lineno or 1) - 1, 0)
         raise MessageTemplateError(SourceRef(text.source.path, line), f"template error: {error.message}") from None
     except (RecursionError, MemoryError, SyntaxError):
         raise MessageTemplateError(text.source, "template error: the template is nested too deeply; simplify it") from None
+
+
+@functools.lru_cache(maxsize=32768)
+def _compile(text: str, markdown: bool) -> jinja2.Template:
+    # Each template is compiled by the loader to check it, by the site to render it, and again on
+    # every serve rebuild; compiling takes 2-5 ms, a cache hit nothing. Errors are not cached.
+    environment = _MARKDOWN_ENVIRONMENT if markdown else _PLAIN_ENVIRONMENT
+    tree = environment.parse(text)
+    _check_tree(tree)
+    _count_loops(tree)
+    return environment.from_string(tree)
 
 
 def _check_tree(tree: nodes.Template) -> None:
