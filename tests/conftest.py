@@ -169,6 +169,19 @@ daniel-kim:
   title: Chief Technology Officer
 """
 
+# One valid event, to append to MINIMAL_CAMPAIGN (its `- id:` is line 8 there).
+EVENT = """\
+events:
+  - id: lunch
+    title: Lunch and learn
+    type: lunch-and-learn
+    starts: 2027-01-20T12:30
+    timezone: Europe/London
+    duration: 60
+    location: London HQ
+    hosts: [amara-okafor]
+"""
+
 MINIMAL_CAMPAIGN = """\
 title: Coaching for Growth
 summary: Frontline managers learn three coaching conversations.

@@ -20,21 +20,12 @@ from campaign_portal.loader import load_portal
 from campaign_portal.publishing import select_public
 from campaign_portal.site import SiteSettings, build_site
 
+from conftest import EVENT as EVENT_BLOCK
 from conftest import EXAMPLE_NOW, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, BuildPortal
 
 M = MINIMAL_CAMPAIGN.encode()
 
-EVENT = b"""\
-events:
-  - id: lunch
-    title: Lunch and learn
-    type: lunch-and-learn
-    starts: 2027-01-20T12:30
-    timezone: Europe/London
-    duration: 60
-    location: London HQ
-    hosts: [amara-okafor]
-"""
+EVENT = EVENT_BLOCK.encode()
 # Nine aliases per level, nine levels: 9**9 values if expanded.
 BOMB = b"a: &a [x,x,x,x,x,x,x,x,x]\n" + b"".join(
     f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n".encode() for p, n in zip("abcdefgh", "bcdefghi", strict=True)

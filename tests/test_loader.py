@@ -10,7 +10,7 @@ import pytest
 
 from campaign_portal.loader import load_portal
 
-from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT
+from conftest import EVENT, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT
 
 
 def load(tmp_path: Path, files: dict[str, str], *, leaders: str | None = LEADERS_YML) -> tuple[object, list[str]]:
@@ -32,17 +32,6 @@ def with_block(extra: str) -> str:
     return MINIMAL_CAMPAIGN + textwrap.dedent(extra)
 
 
-EVENT = """\
-events:
-  - id: lunch
-    title: Lunch and learn
-    type: lunch-and-learn
-    starts: 2027-01-20T12:30
-    timezone: Europe/London
-    duration: 60
-    location: London HQ
-    hosts: [amara-okafor]
-"""
 
 
 def test_the_example_data_loads_without_problems() -> None:
