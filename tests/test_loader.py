@@ -338,3 +338,33 @@ def test_wrong_types_are_reported(tmp_path: Path) -> None:
 )
 def test_each_hardening_rule_reports_file_line_and_fix(tmp_path: Path, campaign: str, expected: str) -> None:
     assert problems(tmp_path, campaign) == [expected]
+
+
+def test_a_load_cache_rereads_only_changed_files(tmp_path: Path) -> None:
+    from campaign_portal.loader import LoadCache
+
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    (campaigns / "leaders.yml").write_text(LEADERS_YML, encoding="utf-8")
+    (campaigns / "steady.yml").write_text(MINIMAL_CAMPAIGN, encoding="utf-8")
+    (campaigns / "broken.yml").write_text(with_block("titel: x\n"), encoding="utf-8")
+    edited = campaigns / "edited.yml"
+    edited.write_text(MINIMAL_CAMPAIGN, encoding="utf-8")
+    cache = LoadCache()
+    first = load_portal(campaigns, cache=cache)
+
+    edited.write_text(MINIMAL_CAMPAIGN.replace("Coaching for Growth", "Coaching for Everyone"), encoding="utf-8")
+    second = load_portal(campaigns, cache=cache)
+
+    assert second.portal.campaigns["steady"] is first.portal.campaigns["steady"]
+    assert second.portal.campaigns["edited"].title == "Coaching for Everyone"
+    # An unchanged file's problems are reported again, not lost with the reuse.
+    assert [str(p) for p in second.problems] == [str(p) for p in first.problems] == [
+        "campaigns/broken.yml:7: unknown key 'titel' in the campaign; did you mean 'title'?"
+    ]
+    assert len(cache.entries) == 3
+
+    # A change to leaders.yml can change any campaign's problems, so everything is read again.
+    (campaigns / "leaders.yml").write_text(LEADERS_YML.replace("daniel-kim", "daniel-kimm"), encoding="utf-8")
+    third = load_portal(campaigns, cache=cache)
+    assert third.portal.campaigns["steady"] is not first.portal.campaigns["steady"]

@@ -138,17 +138,38 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean '{matches[0]}'?" if matches else ""
 
 
+class LoadCache:
+    """Each campaign file's result from the latest load, by the file's version and leaders.yml's.
+
+    ``mkdocs serve`` reloads everything after every edit; with a cache, a file that did not change
+    (and whose leaders did not) is not read again. Only the latest load's files are kept.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Any, ...], tuple[Campaign | None, tuple[Problem, ...]]] = {}
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size)
+
+
 def load_portal(
     campaigns_dir: Path,
     *,
     display_root: Path | None = None,
     asset_exists: Callable[[str], bool] | None = None,
+    cache: LoadCache | None = None,
 ) -> LoadResult:
     """Load ``leaders.yml`` and every ``<campaign-id>.yml`` in ``campaigns_dir``.
 
     ``display_root`` is the folder paths in problems are relative to (the
     project root, so that messages read ``campaigns/x.yml:12: ...``).
     ``asset_exists`` checks that a leader's photo is a file in content/.
+    ``cache`` carries unchanged files' results from one load to the next.
     """
     root = display_root if display_root is not None else campaigns_dir.parent
     problems: list[Problem] = []
@@ -174,6 +195,9 @@ def load_portal(
         problems.append(Problem(display(leaders_path), 1, "the registry of leaders is missing; create campaigns/leaders.yml"))
 
     campaigns: dict[str, Campaign] = {}
+    leaders_version = _version(leaders_path)
+    previous = cache.entries if cache is not None else {}
+    current: dict[tuple[Any, ...], tuple[Campaign | None, tuple[Problem, ...]]] = {}
     for path in sorted(campaigns_dir.iterdir()):
         if path.name == LEADERS_FILE or path.name.startswith("."):
             continue
@@ -191,12 +215,20 @@ def load_portal(
                 wrong = f"must be a campaign id: lowercase letters, digits and single hyphens, at most {MAX_SLUG_LENGTH} characters"
             problems.append(Problem(reader.path, 1, f"the file name '{_show(path.name)}' {wrong}"))
             continue
-        data = reader.parse(path)
-        if data is None:
-            continue
-        campaign = reader.campaign(campaign_id, data, leaders)
-        if campaign is not None:
-            campaigns[campaign_id] = campaign
+        key = (reader.path, _version(path), leaders_version)
+        loaded = previous.get(key) if key[1] is not None else None
+        if loaded is None:
+            before = len(problems)
+            data = reader.parse(path)
+            campaign = reader.campaign(campaign_id, data, leaders) if data is not None else None
+            loaded = (campaign, tuple(problems[before:]))
+        else:
+            problems.extend(loaded[1])
+        current[key] = loaded
+        if loaded[0] is not None:
+            campaigns[campaign_id] = loaded[0]
+    if cache is not None:
+        cache.entries = current
     return LoadResult(Portal(leaders=leaders, campaigns=campaigns), sorted(set(problems)))
 
 

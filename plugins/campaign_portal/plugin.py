@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .loader import load_portal
+from .loader import LoadCache, load_portal
 from .messages import format_date, format_datetime, format_time, zone_label
 from .model import Event
 from .publishing import NowError, read_now, select_public
@@ -83,6 +83,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         # Not per-build state: outputs by their whole input, which `mkdocs serve` carries from one
         # rebuild to the next (see OutputCache: never stale, never more than one build's worth).
         self.output_cache: OutputCache | None = None
+        self.load_cache: LoadCache | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -95,6 +96,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
         self.output_cache = OutputCache() if self.is_serve else None
+        self.load_cache = LoadCache() if self.is_serve else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
@@ -124,6 +126,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             self.campaigns_path,
             display_root=Path(config.config_file_path or ".").parent,
             asset_exists=lambda path: files.get_file_from_path(path) is not None,
+            cache=self.load_cache,
         )
         for problem in result.problems:
             log.warning(str(problem))
