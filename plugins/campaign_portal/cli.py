@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 DEFAULT_CAMPAIGNS_DIR = "campaigns"
 STARTER_NAME = "campaign.yml"
-# A new campaign starts four weeks out and is published a week before it starts, so that
-# merging an unfinished starter file publishes nothing until someone picks real dates.
+# A new campaign starts four weeks out and is published a week before it starts, so that a
+# starter merged before it is finished stays hidden for three weeks while real dates are picked.
 STARTER_LEAD_DAYS = 28
 STARTER_PUBLISH_DAYS_BEFORE = 7
 _PROBLEM_PATTERN = re.compile(r"(?P<path>[^\n]+?):(?P<line>\d+): (?P<message>.*)", re.DOTALL)
@@ -70,7 +70,7 @@ class Project:
     def settings(self) -> SiteSettings:
         if self.plugin is not None:
             # The plugin's own reading of its options (reminder wording and all), so both agree.
-            return self.plugin._settings(self.config)
+            return self.plugin.site_settings(self.config)
         return SiteSettings(site_name=self.config.site_name, site_url=self.config.site_url or None)
 
 

@@ -131,7 +131,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         for problem in result.problems:
             log.warning(str(problem))
         public = select_public(result.portal, self.now, preview=self.preview)
-        content = build_site(public, self._settings(config), self.output_cache)
+        content = build_site(public, self.site_settings(config), self.output_cache)
         for problem in content.problems:
             log.warning(str(problem))
         for warning in content.warnings:
@@ -162,7 +162,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         taken[file.dest_uri] = file
         return True
 
-    def _settings(self, config: MkDocsConfig) -> SiteSettings:
+    def site_settings(self, config: MkDocsConfig) -> SiteSettings:
+        """The site-wide settings the core needs, read from mkdocs.yml and this plugin's options."""
         reminders = {kind: dict(parts) for kind, parts in DEFAULT_REMINDERS.items()}
         for kind in reminders:
             for part, text in self.config.reminders[kind].items():
