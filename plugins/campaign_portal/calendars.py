@@ -90,23 +90,50 @@ def build_calendar(
         calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
 
-    for entry in ordered:
-        calendar.add_component(build_vevent(entry))
-    _add_timezones(calendar, ordered)
+    head: bytes = calendar.to_ical()
+    if not ordered:
+        return head
+    # An event is in three calendars (its own, its campaign's, everyone's) and a zone in most:
+    # each VEVENT and VTIMEZONE is written out once, and the calendar assembled from the pieces.
+    # The bytes are those calendar.to_ical() gives with the same components: the VTIMEZONEs
+    # (sorted by TZID) and then the VEVENTs follow the calendar's properties.
+    pieces = [_vevent_ical(entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp) for entry in ordered]
+    zones = b""
+    tzids = sorted(set().union(*(used for _, used in pieces)))
+    if tzids:
+        # Each zone covers the whole years the calendar spans: few transitions, but always enough.
+        first_date = dt.date(min(entry.event.starts.year for entry in ordered), 1, 1)
+        last_date = dt.date(max(entry.event.ends.year for entry in ordered) + 1, 1, 1)
+        zones = b"".join(_vtimezone_ical(tzid, first_date, last_date) for tzid in tzids)
+    return head[: -len(_CALENDAR_END)] + zones + b"".join(ical for ical, _ in pieces) + _CALENDAR_END
 
-    ical: bytes = calendar.to_ical()
-    return ical
+
+_CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
 def build_vevent(entry: CalendarEntry) -> CalendarEvent:
     """The VEVENT for one entry (without its VTIMEZONE, which the calendar adds)."""
-    campaign, event = entry.campaign, entry.event
-    if entry.stamp.tzinfo is None or entry.stamp.utcoffset() is None:
-        raise ValueError(f"{event.source}: calendar stamp must be time-zone aware, got {entry.stamp.isoformat()}")
-    stamp = entry.stamp.astimezone(dt.timezone.utc)
+    return _make_vevent(entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp)
+
+
+@functools.lru_cache(maxsize=65536)
+def _vevent_ical(
+    campaign_id: str, event: Event, url: str | None, description: str, stamp: dt.datetime
+) -> tuple[bytes, frozenset[str]]:
+    """A VEVENT written out, with the TZIDs it needs; a pure function of its arguments."""
+    vevent = _make_vevent(campaign_id, event, url, description, stamp)
+    holder = Calendar()
+    holder.add_component(vevent)
+    return vevent.to_ical(), frozenset(holder.get_missing_tzids())
+
+
+def _make_vevent(campaign_id: str, event: Event, url: str | None, description: str, stamp: dt.datetime) -> CalendarEvent:
+    if stamp.tzinfo is None or stamp.utcoffset() is None:
+        raise ValueError(f"{event.source}: calendar stamp must be time-zone aware, got {stamp.isoformat()}")
+    stamp = stamp.astimezone(dt.timezone.utc)
 
     vevent = CalendarEvent()
-    vevent.add("UID", event_uid(campaign.id, event.id))
+    vevent.add("UID", event_uid(campaign_id, event.id))
     vevent.add("DTSTAMP", stamp)
     vevent.add("LAST-MODIFIED", stamp)
     vevent.add("DTSTART", event.starts)
@@ -115,10 +142,10 @@ def build_vevent(entry: CalendarEntry) -> CalendarEvent:
     place = event.location or event.online
     if place:
         vevent.add("LOCATION", clean_ical_text(place))
-    if entry.url:
-        vevent.add("URL", entry.url)
-    if entry.description:
-        vevent.add("DESCRIPTION", clean_ical_text(entry.description))
+    if url:
+        vevent.add("URL", url)
+    if description:
+        vevent.add("DESCRIPTION", clean_ical_text(description))
     vevent.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
     # A cancellation is a revision of the published event; clients only apply
     # it over a copy they already have when the sequence number has grown.
@@ -140,20 +167,7 @@ def _vtimezone(tzid: str, first_date: dt.date, last_date: dt.date) -> Timezone:
     return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
 
 
-def _add_timezones(calendar: Calendar, ordered: Sequence[CalendarEntry]) -> None:
-    """Insert one VTIMEZONE per TZID in use, sorted by TZID, ahead of the events.
-
-    icalendar's own ``add_missing_timezones`` walks a set, whose order changes
-    with the interpreter's hash seed, so the components are added here in a
-    fixed order instead. Each zone covers the whole years the calendar spans,
-    which keeps the transitions few but always enough.
-    """
-    tzids = sorted(calendar.get_missing_tzids())
-    if not tzids:
-        return
-    first_year = min(entry.event.starts.year for entry in ordered)
-    last_year = max(entry.event.ends.year for entry in ordered)
-    first_date = dt.date(first_year, 1, 1)
-    last_date = dt.date(last_year + 1, 1, 1)
-    timezones = [_vtimezone(tzid, first_date, last_date) for tzid in tzids]
-    calendar.subcomponents[:0] = timezones
+@functools.lru_cache(maxsize=1024)
+def _vtimezone_ical(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
+    ical: bytes = _vtimezone(tzid, first_date, last_date).to_ical()
+    return ical
