@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable
@@ -856,11 +857,7 @@ def _is_content_path(path: str) -> bool:
     )
 
 
-_ZONES: list[str] = []
-
-
-def _known_zones() -> list[str]:
-    # Only needed for a suggestion after a mistake, so it is read lazily.
-    if not _ZONES:
-        _ZONES.extend(sorted(zoneinfo.available_timezones()))
-    return _ZONES
+@functools.lru_cache(maxsize=1)
+def _known_zones() -> tuple[str, ...]:
+    # Only needed for a suggestion after a mistake, so it is read lazily, once.
+    return tuple(sorted(zoneinfo.available_timezones()))

@@ -143,7 +143,7 @@ _Output = TypeVar("_Output")
 
 
 class OutputCache:
-    """What the costly pure steps made (compiled templates, messages, drafts, calendars, feeds), by their
+    """What the costly pure steps made (rendered messages, drafts, calendars, feeds), by their
     whole input, carried from one ``mkdocs serve`` build to the next.
 
     A build reuses the previous build's output for every input that did not change (a changed input
@@ -329,11 +329,11 @@ class _SiteBuilder:
                     if not event.cancelled and event.starts > moment
                 ]
                 templates = {
-                    "subject": self.compile(message.subject, markdown=False),
-                    "body": self.compile(message.body),
+                    "subject": compile_template(message.subject, markdown=False),
+                    "body": compile_template(message.body),
                 }
                 if message.short is not None:
-                    templates["short"] = self.compile(message.short)
+                    templates["short"] = compile_template(message.short)
                 for leader_id in message.leaders:
                     leader = self.leaders[leader_id]
                     context = {
@@ -402,9 +402,6 @@ class _SiteBuilder:
                         )
                     )
         return rendered
-
-    def compile(self, text: TemplateText, *, markdown: bool = True) -> CompiledTemplate:
-        return self.cache.get(("template", text, markdown), lambda: compile_template(text, markdown=markdown))
 
     def rendered_message(self, parts: dict[str, str], *, source: SourceRef, **fields: Any) -> RenderedMessage:
         subject = " ".join(parts.get("subject", "").split())
