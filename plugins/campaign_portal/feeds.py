@@ -1,7 +1,9 @@
 """RSS 2.0 and JSON Feed 1.1 builders: pure functions from feed items to bytes.
 
 No MkDocs and no clock: every date in the output comes from the items, so the
-same input always gives byte-identical feeds.
+same input always gives byte-identical feeds. Each item is written on its own
+and the feed is the items joined in order, so an item that is in many feeds
+(the site's, its campaign's, its leaders') can be written once and reused.
 """
 
 from __future__ import annotations
@@ -9,17 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from email.utils import format_datetime as _rfc822
 from typing import Any
-
-from feedgen.feed import FeedGenerator
+from xml.sax.saxutils import escape
 
 GENERATOR = "Learning Campaign Portal"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_EXTENSION = "_campaign_portal"
 EMPTY_FEED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+RSS_DOCS = "https://www.rssboard.org/rss-specification"
+_RSS_NAMESPACES = (
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:atom="http://www.w3.org/2005/Atom" '
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+)
 
+_XML_TEXT_ENTITIES = {"\r": "&#13;"}
+_XML_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
 # Everything outside XML 1.0's Char production: C0 controls other than tab,
 # newline and carriage return, lone surrogates, and U+FFFE/U+FFFF.
 _XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -55,6 +65,15 @@ def clean_xml_text(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
+def _xml_text(text: str) -> str:
+    # As lxml writes text: a carriage return survives only as a character reference.
+    return escape(clean_xml_text(text), _XML_TEXT_ENTITIES)
+
+
+def _xml_attribute(value: str) -> str:
+    return '"' + escape(clean_xml_text(value), _XML_ATTRIBUTE_ENTITIES) + '"'
+
+
 def sort_feed_items(items: Sequence[FeedItem]) -> list[FeedItem]:
     """Items newest first; items published at the same instant are ordered by URL."""
     for item in items:
@@ -62,48 +81,63 @@ def sort_feed_items(items: Sequence[FeedItem]) -> list[FeedItem]:
     return sorted(items, key=lambda item: (EMPTY_FEED_DATE - item.published, item.url))
 
 
-def build_rss(channel: FeedChannel, items: Sequence[FeedItem]) -> bytes:
+def build_rss(
+    channel: FeedChannel, items: Sequence[FeedItem], *, render_item: Callable[[FeedItem], str] | None = None
+) -> bytes:
     """The RSS 2.0 document for ``channel``, newest item first, as UTF-8 bytes.
 
     ``lastBuildDate`` and ``pubDate`` are the newest item's date (or a fixed
     epoch for an empty feed), so rebuilding unchanged content changes nothing.
+    Each item is written by ``render_item`` (default :func:`rss_item`): a caller
+    that puts one item in many feeds can pass a memoised one and write it once.
     """
     ordered = sort_feed_items(items)
-    generator = FeedGenerator()
-    generator.load_extension("dc")
-    generator.title(clean_xml_text(channel.title))
-    # feedgen uses the *last* link added as RSS <link>, so the self link goes first.
-    generator.link(href=channel.feed_url, rel="self", type="application/rss+xml")
-    generator.link(href=channel.url, rel="alternate")
-    generator.description(clean_xml_text(channel.description or channel.title))
-    generator.language(channel.language)
-    # Fixed value instead of feedgen's default, which carries its version number.
-    generator.generator(GENERATOR)
-    built = _newest(ordered)
-    generator.lastBuildDate(built)
-    generator.pubDate(built)
-
-    for item in ordered:
-        entry = generator.add_entry(order="append")
-        entry.title(clean_xml_text(item.title))
-        entry.link(href=item.url)
-        entry.guid(item.url, permalink=True)
-        entry.published(_utc(item.published))
-        # An empty summary would make feedgen copy the whole HTML into <description>.
-        entry.summary(clean_xml_text(item.summary or item.title))
-        entry.content(clean_xml_text(item.content_html))
-        for category in item.categories:
-            entry.category(term=clean_xml_text(category))
-        if item.authors:
-            # RSS <author> must be an e-mail address; display names belong in dc:creator.
-            entry.dc.dc_creator([clean_xml_text(author) for author in item.authors])
-
-    rss: bytes = generator.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return rss
+    built = _rfc822(_newest(ordered))
+    head = (
+        "<?xml version='1.0' encoding='UTF-8'?>\n"
+        f"<rss {_RSS_NAMESPACES} version=\"2.0\">\n"
+        "  <channel>\n"
+        f"    <title>{_xml_text(channel.title)}</title>\n"
+        f"    <link>{_xml_text(channel.url)}</link>\n"
+        f"    <description>{_xml_text(channel.description or channel.title)}</description>\n"
+        f"    <atom:link href={_xml_attribute(channel.feed_url)} rel=\"self\" type=\"application/rss+xml\"/>\n"
+        f"    <docs>{RSS_DOCS}</docs>\n"
+        f"    <generator>{_xml_text(GENERATOR)}</generator>\n"
+        f"    <language>{_xml_text(channel.language)}</language>\n"
+        f"    <lastBuildDate>{built}</lastBuildDate>\n"
+        f"    <pubDate>{built}</pubDate>\n"
+    )
+    write = rss_item if render_item is None else render_item
+    return "".join([head, *map(write, ordered), "  </channel>\n</rss>\n"]).encode("utf-8")
 
 
-def build_json_feed(channel: FeedChannel, items: Sequence[FeedItem]) -> bytes:
-    """The JSON Feed 1.1 twin of :func:`build_rss`: same items, same order, sorted keys."""
+def rss_item(item: FeedItem) -> str:
+    """One ``<item>`` of an RSS 2.0 channel, indented to its place."""
+    lines = [
+        "    <item>",
+        f"      <title>{_xml_text(item.title)}</title>",
+        f"      <link>{_xml_text(item.url)}</link>",
+        # RSS <description> is the short text; the whole HTML goes to content:encoded.
+        f"      <description>{_xml_text(item.summary or item.title)}</description>",
+        f"      <content:encoded>{_xml_text(item.content_html)}</content:encoded>",
+        f"      <guid isPermaLink=\"true\">{_xml_text(item.url)}</guid>",
+        *(f"      <category>{_xml_text(category)}</category>" for category in item.categories),
+        f"      <pubDate>{_rfc822(_utc(item.published))}</pubDate>",
+        # RSS <author> must be an e-mail address; display names belong in dc:creator.
+        *(f"      <dc:creator>{_xml_text(author)}</dc:creator>" for author in item.authors),
+        "    </item>\n",
+    ]
+    return "\n".join(lines)
+
+
+def build_json_feed(
+    channel: FeedChannel, items: Sequence[FeedItem], *, render_item: Callable[[FeedItem], str] | None = None
+) -> bytes:
+    """The JSON Feed 1.1 twin of :func:`build_rss`: same items, same order, sorted keys.
+
+    The document reads exactly as ``json.dumps(document, sort_keys=True, indent=2)``;
+    each item is written by ``render_item`` (default :func:`json_item`).
+    """
     ordered = sort_feed_items(items)
     document: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
@@ -111,12 +145,22 @@ def build_json_feed(channel: FeedChannel, items: Sequence[FeedItem]) -> bytes:
         "home_page_url": channel.url,
         "feed_url": channel.feed_url,
         "language": channel.language,
-        "items": [_json_item(item) for item in ordered],
+        "items": [],
     }
     if channel.description:
         document["description"] = clean_xml_text(channel.description)
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2)
+    if ordered:
+        write = json_item if render_item is None else render_item
+        # Quotes inside JSON strings are escaped, so the only `"items": []` is the key itself.
+        listed = "[\n    " + ",\n    ".join(map(write, ordered)) + "\n  ]"
+        text = text.replace('"items": []', f'"items": {listed}', 1)
     return (text + "\n").encode("utf-8")
+
+
+def json_item(item: FeedItem) -> str:
+    """One item of a JSON feed, as :func:`build_json_feed` places it (indented two levels)."""
+    return json.dumps(_json_item(item), sort_keys=True, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
 def _json_item(item: FeedItem) -> dict[str, Any]:
