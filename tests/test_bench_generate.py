@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
+from campaign_portal import feeds, site
 from campaign_portal.loader import load_portal
 from campaign_portal.publishing import select_public
-from campaign_portal.site import OutputCache, SiteSettings, build_site
+from campaign_portal.site import OutputCache, SiteContent, SiteSettings, build_site
 
 from conftest import PROJECT_ROOT
 
@@ -86,3 +90,52 @@ def test_a_carried_over_output_cache_changes_nothing_and_does_not_grow(
         assert [(f.uri, f.content) for f in again.files] == [(f.uri, f.content) for f in fresh.files]
         assert [page.src_uri for page in again.pages] == [page.src_uri for page in fresh.pages]
         assert len(cache) <= size
+
+
+def test_after_an_edit_only_that_campaigns_messages_and_feed_items_are_made_again(
+    bench_generate: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serve rebuild reuses every rendered message and written feed item the edit did not touch."""
+    campaigns_dir = tmp_path / "campaigns"
+    bench_generate.generate(campaigns_dir, campaigns=6, seed=4)
+    rendered: list[object] = []
+    written: list[feeds.FeedItem] = []
+    monkeypatch.setattr(site, "render_template", _counting(site.render_template, rendered))
+    monkeypatch.setattr(feeds, "rss_item", _counting(feeds.rss_item, written))
+
+    def build(cache: OutputCache) -> SiteContent:
+        public = select_public(load_portal(campaigns_dir).portal, bench_generate.BENCH_NOW)
+        return build_site(public, SETTINGS, cache)
+
+    cache = OutputCache()
+    build(cache)
+    assert rendered and written
+    rendered.clear()
+    written.clear()
+    build(cache)  # nothing changed: the site feed and every other feed are reused whole
+    assert (rendered, written) == ([], [])
+
+    public_ids = set(select_public(load_portal(campaigns_dir).portal, bench_generate.BENCH_NOW).campaigns)
+    edited = next(path for path in sorted(campaigns_dir.glob("*.yml")) if path.stem in public_ids)
+    text, edits = re.subn(r"(?m)^title: ", "title: Edited ", edited.read_text(encoding="utf-8"), count=1)
+    assert edits == 1
+    edited.write_text(text, encoding="utf-8")
+    fresh = build_site(select_public(load_portal(campaigns_dir).portal, bench_generate.BENCH_NOW), SETTINGS)
+    rendered.clear()
+    written.clear()
+    again = build(cache)
+    assert [(f.uri, f.content) for f in again.files] == [(f.uri, f.content) for f in fresh.files]
+    assert rendered and written
+    # Only items of the edited campaign: on its page, or a leader's copy of its messages.
+    own = f"/campaigns/{edited.stem}/"
+    assert all(own in item.url or f"#{edited.stem}--" in item.url for item in written)
+    site_feed_items = next(f.content for f in again.files if f.uri == "feed.xml").count(b"<item>")
+    assert len(set(written)) < site_feed_items / 2
+
+
+def _counting(function: Callable[..., Any], calls: list[Any]) -> Callable[..., Any]:
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return function(*args, **kwargs)
+
+    return counted

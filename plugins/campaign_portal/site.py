@@ -164,6 +164,12 @@ class OutputCache:
         self._current[key] = value
         return value
 
+    def keep(self, key: Hashable) -> None:
+        """Carry the previous build's output for ``key`` into this one without using it: it is
+        part of a larger output that was reused whole, and will be needed when that one changes."""
+        if key in self._previous:
+            self._current[key] = self._previous.pop(key)
+
     def discard(self, key: Hashable) -> None:
         self._current.pop(key, None)
 
@@ -213,7 +219,10 @@ class _SiteBuilder:
         for pair in self.events:
             self.events_by_campaign[pair[0].id].append(pair)
         # An event is in several feeds and calendars and every message's `events`: each is prepared once.
-        self._event_contexts: dict[tuple[str, str], dict[str, Any]] = {}
+        # Each context comes with a hashable copy of its values, the key of what it renders to.
+        self._event_contexts: dict[tuple[str, str], tuple[dict[str, Any], Hashable]] = {}
+        self._campaign_contexts: dict[str, tuple[dict[str, Any], Hashable]] = {}
+        self._site_root = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
         self._calendar_entries: dict[tuple[str, str], calendars.CalendarEntry] = {}
         self._feed_items: dict[tuple[str, ...], feeds.FeedItem] = {}
         self.reminder_templates = self._compile_reminders()
@@ -221,10 +230,17 @@ class _SiteBuilder:
     # -- URLs ------------------------------------------------------------------
 
     def absolute(self, uri: str) -> str:
-        """A site URL as readers outside the site need it: absolute when site_url is known."""
-        if self.settings.site_url:
-            return urljoin(self.settings.site_url.rstrip("/") + "/", uri)
-        return "/" + uri
+        """A site URL as readers outside the site need it: absolute when site_url is known.
+
+        ``uri`` is a path this module made from ids (slugs), so no ``..`` or query to resolve.
+        """
+        return self._site_root + uri
+
+    def text(self, markdown: str | None) -> str:
+        """``MarkupRenderer.text``, worked out once per distinct text (and kept across serve rebuilds)."""
+        if not markdown:
+            return ""
+        return self.cache.get(("text", markdown), self.markup.text, markdown)
 
     # -- dates ------------------------------------------------------------------
 
@@ -265,21 +281,25 @@ class _SiteBuilder:
             "email": leader.email,
         }
 
-    def campaign_context(self, campaign: Campaign) -> dict[str, Any]:
-        return {
-            "id": campaign.id,
-            "title": campaign.title,
-            "summary": campaign.summary,
-            "starts": campaign.starts,
-            "ends": campaign.ends,
-            "url": self.absolute(campaign_uri(campaign)),
-            "audience": campaign.audience,
-        }
+    def campaign_context(self, campaign: Campaign) -> tuple[dict[str, Any], Hashable]:
+        if campaign.id not in self._campaign_contexts:
+            context = {
+                "id": campaign.id,
+                "title": campaign.title,
+                "summary": campaign.summary,
+                "starts": campaign.starts,
+                "ends": campaign.ends,
+                "url": self.absolute(campaign_uri(campaign)),
+                "audience": campaign.audience,
+            }
+            self._campaign_contexts[campaign.id] = (context, tuple(context.items()))
+        return self._campaign_contexts[campaign.id]
 
-    def event_context(self, campaign: Campaign, event: Event) -> dict[str, Any]:
+    def event_context(self, campaign: Campaign, event: Event) -> tuple[dict[str, Any], Hashable]:
         key = (campaign.id, event.id)
         if key not in self._event_contexts:
-            self._event_contexts[key] = self._make_event_context(campaign, event)
+            context = self._make_event_context(campaign, event)
+            self._event_contexts[key] = (context, tuple(context.items()))
         return self._event_contexts[key]
 
     def _make_event_context(self, campaign: Campaign, event: Event) -> dict[str, Any]:
@@ -295,11 +315,23 @@ class _SiteBuilder:
             "online": event.online,
             "registration": event.registration,
             "url": self.absolute(event_uri(campaign, event)),
+            # Also tells apart two moments that are equal but in different zones.
             "when": format_datetime(event.starts),
         }
 
     def site_context(self) -> dict[str, Any]:
         return {"name": self.settings.site_name, "url": self.settings.site_url or ""}
+
+    def rendered_parts(
+        self, templates: dict[str, CompiledTemplate], context: dict[str, Any], values: Hashable
+    ) -> dict[str, str] | None:
+        """``render_parts``, kept across serve rebuilds while the templates and ``values`` (a
+        hashable copy of everything in ``context``) are the same: rendering is deterministic."""
+        key = ("parts", tuple(templates.items()), values)
+        parts = self.cache.get(key, self.render_parts, templates, context)
+        if parts is None:
+            self.cache.discard(key)  # rendered again next time, so that its problem is reported on every build
+        return parts
 
     def render_parts(
         self, templates: dict[str, CompiledTemplate], context: dict[str, Any]
@@ -318,16 +350,19 @@ class _SiteBuilder:
     def announcements(self) -> list[RenderedMessage]:
         rendered: list[RenderedMessage] = []
         site = self.site_context()
+        site_values = tuple(site.items())
         for campaign in self.campaigns:
             campaign_events = self.events_by_campaign[campaign.id]
-            campaign_ctx = self.campaign_context(campaign)
+            campaign_ctx, campaign_values = self.campaign_context(campaign)
             for message in campaign.messages:
                 moment = self.announced_at(campaign, message)
-                upcoming = [
+                upcoming_contexts = [
                     self.event_context(campaign, event)
                     for _, event in campaign_events
                     if not event.cancelled and event.starts > moment
                 ]
+                upcoming = [context for context, _ in upcoming_contexts]
+                upcoming_values = tuple(values for _, values in upcoming_contexts)
                 templates = {
                     "subject": compile_template(message.subject, markdown=False),
                     "body": compile_template(message.body),
@@ -336,14 +371,16 @@ class _SiteBuilder:
                     templates["short"] = compile_template(message.short)
                 for leader_id in message.leaders:
                     leader = self.leaders[leader_id]
+                    leader_ctx = self.leader_context(leader)
                     context = {
-                        "leader": self.leader_context(leader),
+                        "leader": leader_ctx,
                         "campaign": campaign_ctx,
                         "events": upcoming,
                         "next_event": upcoming[0] if upcoming else None,
                         "site": site,
                     }
-                    parts = self.render_parts(templates, context)
+                    values = (tuple(leader_ctx.items()), campaign_values, upcoming_values, site_values)
+                    parts = self.rendered_parts(templates, context, values)
                     if parts is None:
                         continue
                     rendered.append(
@@ -365,21 +402,24 @@ class _SiteBuilder:
     def reminders(self) -> list[RenderedMessage]:
         rendered: list[RenderedMessage] = []
         site = self.site_context()
+        site_values = tuple(site.items())
         for campaign, event in self.events:
             if event.cancelled or self.is_past(event):
                 continue
-            campaign_ctx = self.campaign_context(campaign)
-            event_ctx = self.event_context(campaign, event)
+            campaign_ctx, campaign_values = self.campaign_context(campaign)
+            event_ctx, event_values = self.event_context(campaign, event)
             for leader_id in event.hosts:
                 leader = self.leaders[leader_id]
+                leader_ctx = self.leader_context(leader)
                 context = {
-                    "leader": self.leader_context(leader),
+                    "leader": leader_ctx,
                     "campaign": campaign_ctx,
                     "event": event_ctx,
                     "site": site,
                 }
+                values = (tuple(leader_ctx.items()), campaign_values, event_values, site_values)
                 for kind, templates in self.reminder_templates.items():
-                    parts = self.render_parts(templates, context)
+                    parts = self.rendered_parts(templates, context, values)
                     if parts is None:
                         continue
                     local_day = event.starts.date()
@@ -540,7 +580,7 @@ class _SiteBuilder:
                     url=self.absolute(campaign_uri(campaign)) + "#story",
                     published=max(story.publish, campaign.publish or story.publish),
                     content_html=self.absolute_html(body),
-                    summary=self.markup.text(story.what_changed)[:300],
+                    summary=self.text(story.what_changed)[:300],
                     authors=tuple(self.leaders[s].name for s in campaign.sponsors),
                     categories=campaign.tags,
                     kind="story",
@@ -569,11 +609,24 @@ class _SiteBuilder:
 
     def write_feed(self, uri: str, channel: feeds.FeedChannel, items: list[feeds.FeedItem], what: str) -> None:
         key = ("feed", channel, tuple(items))
-        rss = self.cache.get(("rss", key), lambda: feeds.build_rss(channel, items))
+        rss = self.cache.get(("rss", key), lambda: feeds.build_rss(channel, items, render_item=self.rss_item))
         self.content.files.append(GeneratedFile(uri, rss, what))
         json_uri = uri.rsplit("/", 1)[0] + "/feed.json" if "/" in uri else "feed.json"
-        json_feed = self.cache.get(("json", key), lambda: feeds.build_json_feed(channel, items))
+        json_feed = self.cache.get(
+            ("json", key), lambda: feeds.build_json_feed(channel, items, render_item=self.json_item)
+        )
         self.content.files.append(GeneratedFile(json_uri, json_feed, what))
+        for item in items:
+            self.cache.keep(("rss item", item))
+            self.cache.keep(("json item", item))
+
+    # An item is in its campaign's feed, the site's and its leaders': each is written once, and
+    # under serve once for as long as it is unchanged, so one edit does not rewrite every feed's items.
+    def rss_item(self, item: feeds.FeedItem) -> str:
+        return self.cache.get(("rss item", item), feeds.rss_item, item)
+
+    def json_item(self, item: feeds.FeedItem) -> str:
+        return self.cache.get(("json item", item), feeds.json_item, item)
 
     def build_calendar(self, entries: list[calendars.CalendarEntry], **options: Any) -> bytes:
         """``calendars.build_calendar``, which reads no more of an entry's campaign than its id."""
@@ -593,7 +646,7 @@ class _SiteBuilder:
         return self._calendar_entries[key]
 
     def _make_calendar_entry(self, campaign: Campaign, event: Event) -> calendars.CalendarEntry:
-        lines = [self.markup.text(event.description)]
+        lines = [self.text(event.description)]
         if event.online:
             lines.append(f"Join online: {event.online}")
         if event.registration:
@@ -751,7 +804,7 @@ class _SiteBuilder:
         for campaign in self.campaigns:
             events = by_campaign_events[campaign.id]
             feed_uri = f"{campaign_uri(campaign)}feed.xml"
-            summary_text = self.markup.text(campaign.summary)
+            summary_text = self.text(campaign.summary)
             page(
                 f"{campaign_uri(campaign)}index.md",
                 campaign.title,
