@@ -6,6 +6,7 @@ import json
 import textwrap
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, BuildPortal, BuiltSite
 
@@ -216,6 +217,20 @@ def test_example_portal_builds_cleanly(example_site: BuiltSite) -> None:
     assert home.select(".portal-campaign-card"), "the home page lists campaigns"
     assert home.select(".portal-event-card"), "the home page lists events"
     assert example_site.warnings == []
+
+
+def test_a_leader_has_one_avatar_colour_on_every_page(example_site: BuiltSite) -> None:
+    tones: dict[str, set[str]] = {}
+    for path in example_site.all_files():
+        if path.suffix != ".html":
+            continue
+        for chip in BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").select("a.portal-leader-chip"):
+            leader = chip["href"].rstrip("/").rsplit("/", 1)[-1]
+            classes = chip.select_one(".portal-avatar--initials")["class"]  # type: ignore[index]
+            tones.setdefault(leader, set()).update(name for name in classes if name.startswith("portal-avatar--tone-"))
+    assert len(tones) >= 5
+    assert all(len(found) == 1 for found in tones.values()), tones
+    assert len({tone for found in tones.values() for tone in found}) >= 3, "leaders are told apart by colour"
 
 
 def test_yaml_content_cannot_inject_markup(build_portal: BuildPortal) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 from pathlib import Path
@@ -34,6 +35,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 ASSET_URIS = {"css": "assets/portal/portal.css", "js": "assets/portal/portal.js"}
 PREVIEW_VARIABLE = "PORTAL_PREVIEW"
+_ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789-"
 
 
 class ReminderWording(base.Config):
@@ -241,6 +243,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             env.filters["iso"] = lambda value: value.isoformat()
             env.filters["url"] = _relative_url
             env.filters["number"] = _number
+            env.filters["avatar_tone"] = _avatar_tone
             env.globals["site_name"] = config.site_name
             self.env = env
         return self.env
@@ -290,10 +293,18 @@ def _event_when(event: Event) -> Markup:
     """`Wed 20 Jan 2027, 12:30–13:30 GMT` in the event's own zone."""
     start, end = event.starts, event.ends
     day = f"{start:%a} {start.day} {start:%b %Y}"
-    zone = zone_label(end)
     if end.date() == start.date():
-        return Markup("{}, {}–{} {}").format(day, f"{start:%H:%M}", f"{end:%H:%M}", zone)
-    return Markup("{}, {} – {} {}").format(day, f"{start:%H:%M}", f"{end:%a} {end.day} {end:%b %H:%M}", zone)
+        return escape(f"{day}, {start:%H:%M}–{end:%H:%M} {zone_label(end)}")
+    return escape(f"{day}, {start:%H:%M} – {end:%a} {end.day} {end:%b %H:%M} {zone_label(end)}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _avatar_tone(leader_id: str) -> int:
+    """One of six colours for a leader's initials, the same on every page: a small hash of the id."""
+    total = 0
+    for character in leader_id:
+        total = (total * 11 + _ID_CHARACTERS.find(character) + 1) % 997
+    return total % 6
 
 
 def _number(value: float) -> str:
