@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime as _rfc822
+from functools import cached_property
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -47,6 +48,17 @@ class FeedItem:
     authors: tuple[str, ...] = ()  # leader display names -> dc:creator
     categories: tuple[str, ...] = ()
     kind: str = ""  # "announcement" | "event" | "testimonial" | "story"
+
+    # An item is a key in the site's caches several times per build (in each feed it is in, and
+    # for each of its written forms): its hash, over long HTML, is worked out once.
+    @cached_property
+    def _hash(self) -> int:
+        return hash(
+            (self.title, self.url, self.published, self.content_html, self.summary, self.authors, self.categories, self.kind)
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True)

@@ -525,13 +525,14 @@ class _SiteBuilder:
                 continue
             published = event.publish or campaign.publish or midnight_utc(campaign.starts)
             status = "Cancelled: " if event.cancelled else ""
+            when = self.event_context(campaign, event)[0]["when"]
             items.append(
                 feeds.FeedItem(
-                    title=f"{status}{event.type_label}: {event.title} ({format_datetime(event.starts)})",
+                    title=f"{status}{event.type_label}: {event.title} ({when})",
                     url=self.absolute(event_uri(campaign, event)),
                     published=max(published, campaign.publish or published),
                     content_html=self.absolute_html(self.markup.html(event.description, event.source)),
-                    summary=f"{event.type_label} on {format_datetime(event.starts)}. {self.event_place(event)}",
+                    summary=f"{event.type_label} on {when}. {self.event_place(event)}",
                     authors=tuple(self.leaders[host].name for host in event.hosts),
                     categories=campaign.tags,
                     kind="event",
@@ -873,7 +874,7 @@ class _SiteBuilder:
                         "past": self.is_past(event),
                     },
                     feeds=(FeedLink(f"{campaign.title}: news", feed_uri, "rss"),),
-                    description=f"{event.type_label} on {format_datetime(event.starts)}",
+                    description=f"{event.type_label} on {self.event_context(campaign, event)[0]['when']}",
                     scheduled_for=self.scheduled("event", campaign.id, event.id),
                 )
                 content.files.append(
