@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from email import message_from_bytes
+from email.policy import default
 from pathlib import Path
 
 import pytest
 
+from campaign_portal.email_draft import build_eml
 from campaign_portal.loader import load_portal
 
 from conftest import EVENT, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT
@@ -253,6 +256,21 @@ def test_leader_rules(tmp_path: Path) -> None:
         "campaigns/leaders.yml:7: 'email' must be an email address, not 'not-an-email'",
         "campaigns/leaders.yml:8: 'photo' must be a path inside content/, such as assets/leaders/daniel-kim.jpg",
     ]
+
+
+def test_an_apostrophe_in_an_email_address_is_accepted_and_reaches_the_draft(tmp_path: Path) -> None:
+    leaders = """\
+    sean-obrien:
+      name: Seán O'Brien
+      title: CFO
+      email: sean.o'brien@example.com
+    """
+    _, found = load(tmp_path, {}, leaders=textwrap.dedent(leaders))
+    assert found == []
+    address = load_portal(tmp_path / "campaigns").portal.leaders["sean-obrien"].email
+    assert address == "sean.o'brien@example.com"
+    draft = message_from_bytes(build_eml("Hello", "Hi", "<p>Hi</p>", sender=address), policy=default)
+    assert draft["From"] == address
 
 
 def test_non_utf8_file_is_reported_not_raised(tmp_path: Path) -> None:

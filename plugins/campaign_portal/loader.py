@@ -52,7 +52,9 @@ WINDOWS_RESERVED_NAMES = frozenset(
     ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))]
 )
 # One bare address: what a mail client reads as a single "From" (no lists, names or comments).
-_EMAIL_PATTERN = re.compile(r"[^@\s<>\"',;:()\[\]\\]+@[^@\s<>\"',;:()\[\]\\]+\.[^@\s<>\"',;:()\[\]\\]+")
+# One plain address. The local part may hold an apostrophe (sean.o'brien@...); neither part
+# may hold what would make a mail client read a display name, a list or a second address.
+_EMAIL_PATTERN = re.compile(r"[^@\s<>\",;:()\[\]\\]+@[^@\s<>\"',;:()\[\]\\]+\.[^@\s<>\"',;:()\[\]\\]+")
 
 LEADER_KEYS = {"name": True, "title": True, "division": False, "photo": False, "bio": False, "email": False}
 CAMPAIGN_KEYS = {
