@@ -224,7 +224,7 @@ class _SiteBuilder:
         self._campaign_contexts: dict[str, tuple[dict[str, Any], Hashable]] = {}
         self._site_root = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
         self._calendar_entries: dict[tuple[str, str], calendars.CalendarEntry] = {}
-        self._feed_items: dict[tuple[str, ...], feeds.FeedItem] = {}
+        self._feed_items: dict[tuple[str, ...], feeds.FeedItem] = {}  # see _shared_item
         self.reminder_templates = self._compile_reminders()
 
     # -- URLs ------------------------------------------------------------------
@@ -488,107 +488,100 @@ class _SiteBuilder:
         *,
         personal: bool = False,
     ) -> list[feeds.FeedItem]:
+        """The items of one feed. ``personal``: announcements as the leader's own copies."""
         items: list[feeds.FeedItem] = []
-        # Every item but a leader's personal copy is in several feeds: it is made once, on first use.
-        shared = self._feed_items
         for rendered in announcements:
-            campaign = rendered.campaign
-            assert rendered.message is not None
-            key: tuple[str, ...] = ("announcement", campaign.id, rendered.message.id)
-            if not personal and key in shared:
-                items.append(shared[key])
-                continue
             if personal:
-                url = self.absolute(leader_uri(rendered.leader)) + f"#{rendered.anchor}"
-                authors: tuple[str, ...] = (rendered.leader.name,)
+                items.append(self._announcement_item(rendered, personal=True))
             else:
-                url = self.absolute(campaign_uri(campaign)) + f"#announcement-{rendered.message.id}"
-                authors = tuple(self.leaders[leader_id].name for leader_id in rendered.message.leaders)
-            items.append(
-                feeds.FeedItem(
-                    title=f"{rendered.title}: {campaign.title}" if not personal else rendered.subject,
-                    url=url,
-                    published=self.announced_at(campaign, rendered.message),
-                    content_html=self.absolute_html(rendered.body_html),
-                    summary=_first_paragraph(rendered.body_text),
-                    authors=authors,
-                    categories=campaign.tags,
-                    kind="announcement",
-                )
-            )
-            if not personal:
-                shared[key] = items[-1]
-        for campaign, event in events:
-            key = ("event", campaign.id, event.id)
-            if key in shared:
-                items.append(shared[key])
-                continue
-            published = event.publish or campaign.publish or midnight_utc(campaign.starts)
-            status = "Cancelled: " if event.cancelled else ""
-            when = self.event_context(campaign, event)[0]["when"]
-            items.append(
-                feeds.FeedItem(
-                    title=f"{status}{event.type_label}: {event.title} ({when})",
-                    url=self.absolute(event_uri(campaign, event)),
-                    published=max(published, campaign.publish or published),
-                    content_html=self.absolute_html(self.markup.html(event.description, event.source)),
-                    summary=f"{event.type_label} on {when}. {self.event_place(event)}",
-                    authors=tuple(self.leaders[host].name for host in event.hosts),
-                    categories=campaign.tags,
-                    kind="event",
-                )
-            )
-            shared[key] = items[-1]
-        for campaign, testimonial in testimonials:
-            key = ("testimonial", campaign.id, testimonial.anchor)
-            if key in shared:
-                items.append(shared[key])
-                continue
-            leader = self.leaders[testimonial.leader]
-            story_html = self.markup.html(testimonial.story, testimonial.source)
-            quote = Markup("<blockquote><p>{}</p></blockquote>").format(testimonial.quote)
-            items.append(
-                feeds.FeedItem(
-                    title=f"{leader.name} on {campaign.title}",
-                    url=self.absolute(campaign_uri(campaign)) + f"#{testimonial.anchor}",
-                    published=max(testimonial.publish, campaign.publish or testimonial.publish),
-                    content_html=self.absolute_html(quote + story_html),
-                    summary=testimonial.quote,
-                    authors=(leader.name,),
-                    categories=campaign.tags,
-                    kind="testimonial",
-                )
-            )
-            shared[key] = items[-1]
-        for campaign in stories:
-            key = ("story", campaign.id)
-            if key in shared:
-                items.append(shared[key])
-                continue
-            story = campaign.story
-            assert story is not None
-            body = Markup("").join(
-                Markup("<h3>{}</h3>").format(heading) + self.markup.html(text, story.source)
-                for heading, text in (
-                    ("What changed", story.what_changed),
-                    ("Why it mattered", story.why_it_mattered),
-                    ("What we learned", story.what_we_learned),
-                )
-            )
-            items.append(
-                feeds.FeedItem(
-                    title=f"Results: {campaign.title}",
-                    url=self.absolute(campaign_uri(campaign)) + "#story",
-                    published=max(story.publish, campaign.publish or story.publish),
-                    content_html=self.absolute_html(body),
-                    summary=self.text(story.what_changed)[:300],
-                    authors=tuple(self.leaders[s].name for s in campaign.sponsors),
-                    categories=campaign.tags,
-                    kind="story",
-                )
-            )
-            shared[key] = items[-1]
+                assert rendered.message is not None
+                key = ("announcement", rendered.campaign.id, rendered.message.id)
+                items.append(self._shared_item(key, self._announcement_item, rendered))
+        items.extend(self._shared_item(("event", c.id, e.id), self._event_item, c, e) for c, e in events)
+        items.extend(
+            self._shared_item(("testimonial", c.id, t.anchor), self._testimonial_item, c, t) for c, t in testimonials
+        )
+        items.extend(self._shared_item(("story", c.id), self._story_item, c) for c in stories)
         return items
+
+    def _shared_item(self, key: tuple[str, ...], make: Callable[..., feeds.FeedItem], *arguments: Any) -> feeds.FeedItem:
+        """Every item but a leader's personal copy is in several feeds: it is made once per build, on first use."""
+        item = self._feed_items.get(key)
+        if item is None:
+            item = self._feed_items[key] = make(*arguments)
+        return item
+
+    def _announcement_item(self, rendered: RenderedMessage, *, personal: bool = False) -> feeds.FeedItem:
+        campaign, message = rendered.campaign, rendered.message
+        assert message is not None
+        if personal:
+            url = self.absolute(leader_uri(rendered.leader)) + f"#{rendered.anchor}"
+            authors: tuple[str, ...] = (rendered.leader.name,)
+        else:
+            url = self.absolute(campaign_uri(campaign)) + f"#announcement-{message.id}"
+            authors = tuple(self.leaders[leader_id].name for leader_id in message.leaders)
+        return feeds.FeedItem(
+            title=rendered.subject if personal else f"{rendered.title}: {campaign.title}",
+            url=url,
+            published=self.announced_at(campaign, message),
+            content_html=self.absolute_html(rendered.body_html),
+            summary=_first_paragraph(rendered.body_text),
+            authors=authors,
+            categories=campaign.tags,
+            kind="announcement",
+        )
+
+    def _event_item(self, campaign: Campaign, event: Event) -> feeds.FeedItem:
+        published = event.publish or campaign.publish or midnight_utc(campaign.starts)
+        status = "Cancelled: " if event.cancelled else ""
+        when = self.event_context(campaign, event)[0]["when"]
+        return feeds.FeedItem(
+            title=f"{status}{event.type_label}: {event.title} ({when})",
+            url=self.absolute(event_uri(campaign, event)),
+            published=max(published, campaign.publish or published),
+            content_html=self.absolute_html(self.markup.html(event.description, event.source)),
+            summary=f"{event.type_label} on {when}. {self.event_place(event)}",
+            authors=tuple(self.leaders[host].name for host in event.hosts),
+            categories=campaign.tags,
+            kind="event",
+        )
+
+    def _testimonial_item(self, campaign: Campaign, testimonial: Testimonial) -> feeds.FeedItem:
+        leader = self.leaders[testimonial.leader]
+        story_html = self.markup.html(testimonial.story, testimonial.source)
+        quote = Markup("<blockquote><p>{}</p></blockquote>").format(testimonial.quote)
+        return feeds.FeedItem(
+            title=f"{leader.name} on {campaign.title}",
+            url=self.absolute(campaign_uri(campaign)) + f"#{testimonial.anchor}",
+            published=max(testimonial.publish, campaign.publish or testimonial.publish),
+            content_html=self.absolute_html(quote + story_html),
+            summary=testimonial.quote,
+            authors=(leader.name,),
+            categories=campaign.tags,
+            kind="testimonial",
+        )
+
+    def _story_item(self, campaign: Campaign) -> feeds.FeedItem:
+        story = campaign.story
+        assert story is not None
+        body = Markup("").join(
+            Markup("<h3>{}</h3>").format(heading) + self.markup.html(text, story.source)
+            for heading, text in (
+                ("What changed", story.what_changed),
+                ("Why it mattered", story.why_it_mattered),
+                ("What we learned", story.what_we_learned),
+            )
+        )
+        return feeds.FeedItem(
+            title=f"Results: {campaign.title}",
+            url=self.absolute(campaign_uri(campaign)) + "#story",
+            published=max(story.publish, campaign.publish or story.publish),
+            content_html=self.absolute_html(body),
+            summary=self.text(story.what_changed)[:300],
+            authors=tuple(self.leaders[s].name for s in campaign.sponsors),
+            categories=campaign.tags,
+            kind="story",
+        )
 
     def absolute_html(self, html: Markup | str) -> str:
         """HTML for a feed reader: a relative link in campaign text is read from the site's root."""
