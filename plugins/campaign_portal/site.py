@@ -180,6 +180,15 @@ class OutputCache:
         return len(self._previous) + len(self._current)
 
 
+_Context = tuple[dict[str, Any], Hashable]
+
+
+def _with_values(context: dict[str, Any]) -> _Context:
+    """A message context and a hashable copy of its values: the key of what a template renders
+    from it. Its values are plain (text, numbers, dates), so the copy is one tuple."""
+    return context, tuple(context.items())
+
+
 def campaign_uri(campaign: Campaign | str) -> str:
     return f"campaigns/{campaign if isinstance(campaign, str) else campaign.id}/"
 
@@ -219,9 +228,11 @@ class _SiteBuilder:
         for pair in self.events:
             self.events_by_campaign[pair[0].id].append(pair)
         # An event is in several feeds and calendars and every message's `events`: each is prepared once.
-        # Each context comes with a hashable copy of its values, the key of what it renders to.
-        self._event_contexts: dict[tuple[str, str], tuple[dict[str, Any], Hashable]] = {}
-        self._campaign_contexts: dict[str, tuple[dict[str, Any], Hashable]] = {}
+        # Each message context comes with a hashable copy of its values (see _with_values).
+        self._event_contexts: dict[tuple[str, str], _Context] = {}
+        self._campaign_contexts: dict[str, _Context] = {}
+        self._leader_contexts: dict[str, _Context] = {}
+        self._site_context = _with_values({"name": settings.site_name, "url": settings.site_url or ""})
         self._site_root = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
         self._calendar_entries: dict[tuple[str, str], calendars.CalendarEntry] = {}
         self._feed_items: dict[tuple[str, ...], feeds.FeedItem] = {}  # see _shared_item
@@ -271,36 +282,45 @@ class _SiteBuilder:
                     self.content.problems.append(Problem(error.source.path, error.source.line, error.message))
         return compiled
 
-    def leader_context(self, leader: Leader) -> dict[str, Any]:
-        return {
-            "id": leader.id,
-            "name": leader.name,
-            "first_name": leader.first_name,
-            "title": leader.title,
-            "division": leader.division,
-            "email": leader.email,
-        }
+    def leader_context(self, leader: Leader) -> _Context:
+        if leader.id not in self._leader_contexts:
+            self._leader_contexts[leader.id] = _with_values(
+                {
+                    "id": leader.id,
+                    "name": leader.name,
+                    "first_name": leader.first_name,
+                    "title": leader.title,
+                    "division": leader.division,
+                    "email": leader.email,
+                }
+            )
+        return self._leader_contexts[leader.id]
 
-    def campaign_context(self, campaign: Campaign) -> tuple[dict[str, Any], Hashable]:
+    def campaign_context(self, campaign: Campaign) -> _Context:
         if campaign.id not in self._campaign_contexts:
-            context = {
-                "id": campaign.id,
-                "title": campaign.title,
-                "summary": campaign.summary,
-                "starts": campaign.starts,
-                "ends": campaign.ends,
-                "url": self.absolute(campaign_uri(campaign)),
-                "audience": campaign.audience,
-            }
-            self._campaign_contexts[campaign.id] = (context, tuple(context.items()))
+            self._campaign_contexts[campaign.id] = _with_values(
+                {
+                    "id": campaign.id,
+                    "title": campaign.title,
+                    "summary": campaign.summary,
+                    "starts": campaign.starts,
+                    "ends": campaign.ends,
+                    "url": self.absolute(campaign_uri(campaign)),
+                    "audience": campaign.audience,
+                }
+            )
         return self._campaign_contexts[campaign.id]
 
-    def event_context(self, campaign: Campaign, event: Event) -> tuple[dict[str, Any], Hashable]:
+    def event_context(self, campaign: Campaign, event: Event) -> _Context:
         key = (campaign.id, event.id)
         if key not in self._event_contexts:
-            context = self._make_event_context(campaign, event)
-            self._event_contexts[key] = (context, tuple(context.items()))
+            self._event_contexts[key] = _with_values(self._make_event_context(campaign, event))
         return self._event_contexts[key]
+
+    def event_when(self, campaign: Campaign, event: Event) -> str:
+        """``Wednesday 20 January 2027, 12:30 GMT``, formatted once per event and build."""
+        when: str = self.event_context(campaign, event)[0]["when"]
+        return when
 
     def _make_event_context(self, campaign: Campaign, event: Event) -> dict[str, Any]:
         return {
@@ -319,21 +339,18 @@ class _SiteBuilder:
             "when": format_datetime(event.starts),
         }
 
-    def site_context(self) -> dict[str, Any]:
-        return {"name": self.settings.site_name, "url": self.settings.site_url or ""}
-
     def rendered_parts(
         self, templates: dict[str, CompiledTemplate], context: dict[str, Any], values: Hashable
     ) -> dict[str, str] | None:
-        """``render_parts``, kept across serve rebuilds while the templates and ``values`` (a
+        """``_render_parts``, kept across serve rebuilds while the templates and ``values`` (a
         hashable copy of everything in ``context``) are the same: rendering is deterministic."""
         key = ("parts", tuple(templates.items()), values)
-        parts = self.cache.get(key, self.render_parts, templates, context)
+        parts = self.cache.get(key, self._render_parts, templates, context)
         if parts is None:
             self.cache.discard(key)  # rendered again next time, so that its problem is reported on every build
         return parts
 
-    def render_parts(
+    def _render_parts(
         self, templates: dict[str, CompiledTemplate], context: dict[str, Any]
     ) -> dict[str, str] | None:
         rendered: dict[str, str] = {}
@@ -349,8 +366,7 @@ class _SiteBuilder:
 
     def announcements(self) -> list[RenderedMessage]:
         rendered: list[RenderedMessage] = []
-        site = self.site_context()
-        site_values = tuple(site.items())
+        site, site_values = self._site_context
         for campaign in self.campaigns:
             campaign_events = self.events_by_campaign[campaign.id]
             campaign_ctx, campaign_values = self.campaign_context(campaign)
@@ -371,7 +387,7 @@ class _SiteBuilder:
                     templates["short"] = compile_template(message.short)
                 for leader_id in message.leaders:
                     leader = self.leaders[leader_id]
-                    leader_ctx = self.leader_context(leader)
+                    leader_ctx, leader_values = self.leader_context(leader)
                     context = {
                         "leader": leader_ctx,
                         "campaign": campaign_ctx,
@@ -379,7 +395,7 @@ class _SiteBuilder:
                         "next_event": upcoming[0] if upcoming else None,
                         "site": site,
                     }
-                    values = (tuple(leader_ctx.items()), campaign_values, upcoming_values, site_values)
+                    values = (leader_values, campaign_values, upcoming_values, site_values)
                     parts = self.rendered_parts(templates, context, values)
                     if parts is None:
                         continue
@@ -401,8 +417,7 @@ class _SiteBuilder:
 
     def reminders(self) -> list[RenderedMessage]:
         rendered: list[RenderedMessage] = []
-        site = self.site_context()
-        site_values = tuple(site.items())
+        site, site_values = self._site_context
         for campaign, event in self.events:
             if event.cancelled or self.is_past(event):
                 continue
@@ -410,14 +425,14 @@ class _SiteBuilder:
             event_ctx, event_values = self.event_context(campaign, event)
             for leader_id in event.hosts:
                 leader = self.leaders[leader_id]
-                leader_ctx = self.leader_context(leader)
+                leader_ctx, leader_values = self.leader_context(leader)
                 context = {
                     "leader": leader_ctx,
                     "campaign": campaign_ctx,
                     "event": event_ctx,
                     "site": site,
                 }
-                values = (tuple(leader_ctx.items()), campaign_values, event_values, site_values)
+                values = (leader_values, campaign_values, event_values, site_values)
                 for kind, templates in self.reminder_templates.items():
                     parts = self.rendered_parts(templates, context, values)
                     if parts is None:
@@ -450,6 +465,8 @@ class _SiteBuilder:
         leader: Leader = fields["leader"]
 
         def make() -> tuple[Markup, str, str | None, str | None, bytes]:
+            # markup.text, not self.text: this runs once per cache entry, and an entry made
+            # inside another would be dropped whenever the outer one is reused.
             # Bodies are Markdown: a single line break is a space, as authors wrapping long
             # lines in YAML expect; paragraphs are separated by a blank line.
             body_html = self.markup.html(body, source, what="a message body")
@@ -534,7 +551,7 @@ class _SiteBuilder:
     def _event_item(self, campaign: Campaign, event: Event) -> feeds.FeedItem:
         published = event.publish or campaign.publish or midnight_utc(campaign.starts)
         status = "Cancelled: " if event.cancelled else ""
-        when = self.event_context(campaign, event)[0]["when"]
+        when = self.event_when(campaign, event)
         return feeds.FeedItem(
             title=f"{status}{event.type_label}: {event.title} ({when})",
             url=self.absolute(event_uri(campaign, event)),
@@ -867,7 +884,7 @@ class _SiteBuilder:
                         "past": self.is_past(event),
                     },
                     feeds=(FeedLink(f"{campaign.title}: news", feed_uri, "rss"),),
-                    description=f"{event.type_label} on {self.event_context(campaign, event)[0]['when']}",
+                    description=f"{event.type_label} on {self.event_when(campaign, event)}",
                     scheduled_for=self.scheduled("event", campaign.id, event.id),
                 )
                 content.files.append(
