@@ -49,7 +49,9 @@ class BuiltSite:
         return sorted(path for path in self.site_dir.rglob("*") if path.is_file())
 
 
-class _WarningCollector(logging.Handler):
+class WarningCollector(logging.Handler):
+    """Collects the messages of the warnings a build logs."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -90,7 +92,7 @@ def prepare_project(
 
 def build_project(root: Path, *, strict: bool = False, site_dir: Path | None = None) -> BuiltSite:
     """Build the project in ``root`` with MkDocs' own build, collecting warnings."""
-    collector = _WarningCollector()
+    collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:

@@ -14,7 +14,7 @@ import pytest
 from campaign_portal import cli
 from campaign_portal.loader import load_portal
 
-from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, BuildPortal, build_project, prepare_project
+from conftest import EVENT, LEADERS_YML, MINIMAL_CAMPAIGN, BuildPortal, build_project, prepare_project
 
 NOW = "2027-01-04T12:00:00Z"
 
@@ -51,19 +51,7 @@ TEMPLATE_PROBLEM = (
     "see the authoring guide for the names a message can use"
 )
 
-EVENT_CAMPAIGN = MINIMAL_CAMPAIGN + textwrap.dedent(
-    """\
-    events:
-      - id: lunch
-        title: Coaching conversations that stick
-        type: lunch-and-learn
-        starts: 2027-01-20T12:30
-        timezone: Europe/London
-        duration: 60
-        location: London HQ, room 4.02
-        hosts: [amara-okafor]
-    """
-)
+EVENT_CAMPAIGN = MINIMAL_CAMPAIGN + EVENT
 
 
 @pytest.fixture(autouse=True)

@@ -453,6 +453,14 @@ def scheduled_badges(site: BuiltSite, uri: str) -> list[str]:
     return [" ".join(badge.get_text().split()) for badge in site.content(uri).select(".portal-badge--scheduled")]
 
 
+def set_preview_variable(monkeypatch: pytest.MonkeyPatch, value: str | None) -> None:
+    """PORTAL_PREVIEW set to ``value``, or not set at all for None."""
+    if value is None:
+        monkeypatch.delenv("PORTAL_PREVIEW", raising=False)
+    else:
+        monkeypatch.setenv("PORTAL_PREVIEW", value)
+
+
 @pytest.mark.parametrize(
     ("option", "variable"),
     [(True, None), (False, "1")],
@@ -462,10 +470,7 @@ def test_serve_previews_scheduled_items_marked_scheduled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: bool, variable: str | None
 ) -> None:
     monkeypatch.setenv("PORTAL_NOW", BEFORE)
-    if variable is None:
-        monkeypatch.delenv("PORTAL_PREVIEW", raising=False)
-    else:
-        monkeypatch.setenv("PORTAL_PREVIEW", variable)
+    set_preview_variable(monkeypatch, variable)
     site = build_with_command(preview_project(tmp_path, option=option), "serve")
     assert site.warnings == []
     assert site.exists("campaigns/nebula-secrets/")
@@ -521,10 +526,7 @@ def test_no_preview_unless_serving_and_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, option: bool, variable: str | None
 ) -> None:
     monkeypatch.setenv("PORTAL_NOW", BEFORE)
-    if variable is None:
-        monkeypatch.delenv("PORTAL_PREVIEW", raising=False)
-    else:
-        monkeypatch.setenv("PORTAL_PREVIEW", variable)
+    set_preview_variable(monkeypatch, variable)
     site = build_with_command(preview_project(tmp_path, option=option), command)
     assert site.warnings == []
     assert site.exists("campaigns/aurora-skills/")

@@ -17,7 +17,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from conftest import EXAMPLE_NOW, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, prepare_project
+from conftest import EXAMPLE_NOW, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, WarningCollector, prepare_project
 
 SERVE_URL = "http://127.0.0.1:8000/"
 EXAMPLE_FILES = ("leaders.yml", "coaching-for-growth.yml")
@@ -45,15 +45,6 @@ class Snapshot:
     plugin_cache: int | None
 
 
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def _serve_builds(root: Path, count: int) -> list[Snapshot]:
     """Build ``count`` times as `mkdocs serve` does, returning what each build left behind."""
     site_dir = root / "site"
@@ -63,7 +54,7 @@ def _serve_builds(root: Path, count: int) -> list[Snapshot]:
         config.site_url = SERVE_URL
         return config
 
-    collector = _Collector()
+    collector = WarningCollector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     snapshots: list[Snapshot] = []
