@@ -387,10 +387,9 @@ class _FileReader:
         return value
 
     def url(self, data: YamlMap, key: str) -> str | None:
-        value = self.text(data, key)
+        value = _strip(self.text(data, key))
         if value is None:
             return None
-        value = value.strip()
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
             self.problem(data.line_of(key), f"'{key}' must be an http(s) link such as https://example.com/..., not '{_show(value)}'")
@@ -398,10 +397,9 @@ class _FileReader:
         return value
 
     def date(self, data: YamlMap, key: str) -> dt.date | None:
-        value = self.text(data, key)
+        value = _strip(self.text(data, key))
         if value is None:
             return None
-        value = value.strip()
         if not _DATE_PATTERN.fullmatch(value):
             self.problem(data.line_of(key), f"'{key}' must be a date written YYYY-MM-DD, not '{_show(value)}'")
             return None
@@ -421,10 +419,9 @@ class _FileReader:
 
     def moment(self, data: YamlMap, key: str) -> dt.datetime | None:
         """A publish moment: a date (midnight UTC) or a date-time with an offset."""
-        value = self.text(data, key)
+        value = _strip(self.text(data, key))
         if value is None:
             return None
-        value = value.strip()
         if _DATE_PATTERN.fullmatch(value):
             day = self.date(data, key)
             return midnight_utc(day) if day else None
@@ -513,8 +510,8 @@ class _FileReader:
             elif photo is not None and asset_exists is not None and not asset_exists(photo):
                 self.problem(entry.line_of("photo"), f"'photo' names content/{photo}, which does not exist")
                 photo = None
-            email = self.text(entry, "email")
-            if email is not None and not _EMAIL_PATTERN.fullmatch(email.strip()):
+            email = _strip(self.text(entry, "email"))
+            if email is not None and not _EMAIL_PATTERN.fullmatch(email):
                 self.problem(entry.line_of("email"), f"'email' must be an email address, not '{_show(email)}'")
                 email = None
             if name is None or title is None:
@@ -527,7 +524,7 @@ class _FileReader:
                 division=_strip(self.text(entry, "division")),
                 photo=photo,
                 bio=self.markdown(entry, "bio", "the bio"),
-                email=email.strip() if email else None,
+                email=email,
             )
         return dict(sorted(leaders.items()))
 
