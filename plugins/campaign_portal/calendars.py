@@ -111,11 +111,6 @@ def build_calendar(
 _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
-def build_vevent(entry: CalendarEntry) -> CalendarEvent:
-    """The VEVENT for one entry (without its VTIMEZONE, which the calendar adds)."""
-    return _make_vevent(entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp)
-
-
 @functools.lru_cache(maxsize=65536)
 def _vevent_ical(
     campaign_id: str, event: Event, url: str | None, description: str, stamp: dt.datetime
@@ -160,14 +155,8 @@ def clean_ical_text(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _vtimezone(tzid: str, first_date: dt.date, last_date: dt.date) -> Timezone:
-    """One VTIMEZONE per zone and span, computed once: icalendar's search takes up to 0.1 s a zone,
-    and the same few zones are in every calendar. Calendars share the component; writing it out
-    does not change it."""
-    return Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
-
-
-@functools.lru_cache(maxsize=1024)
 def _vtimezone_ical(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
-    ical: bytes = _vtimezone(tzid, first_date, last_date).to_ical()
+    """One VTIMEZONE per zone and span, computed and written out once: icalendar's search takes
+    up to 0.1 s a zone, and the same few zones are in every calendar."""
+    ical: bytes = Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date).to_ical()
     return ical
