@@ -201,8 +201,8 @@ def leader_uri(leader: Leader | str) -> str:
     return f"leaders/{leader if isinstance(leader, str) else leader.id}/"
 
 
-def tag_uri(tag: str) -> str:
-    return f"tags/{slugify(tag)}/"
+def tag_uri(slug: str) -> str:
+    return f"tags/{slug}/"
 
 
 def event_sort_key(pair: tuple[Campaign, Event]) -> tuple[dt.datetime, str, str]:
@@ -785,7 +785,7 @@ class _SiteBuilder:
         )
         for slug, campaigns in sorted(by_tag.items()):
             page(
-                f"tags/{slug}/index.md",
+                f"{tag_uri(slug)}index.md",
                 f"Campaigns about {tag_names[slug]}",
                 "portal/tag.html",
                 {"tag": tag_names[slug], "campaigns": campaigns},
