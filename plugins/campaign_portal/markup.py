@@ -233,18 +233,22 @@ class MarkupRenderer:
         """
         if not text:
             return Markup("")
-        rendered = self._cache.get((text, line_breaks))
-        if rendered is None and isinstance(text, CheckedMarkdown) and not line_breaks:
-            rendered = text.rendered
+        rendered = text.rendered if isinstance(text, CheckedMarkdown) and not line_breaks else None
         if rendered is None:
-            rendered = self._render(text, line_breaks)
-            self._cache[(text, line_breaks)] = rendered
+            rendered = self._rendered(text, line_breaks)
         if source is not None and not isinstance(text, CheckedMarkdown) and (source, what) not in self._warned:
             message = _describe(rendered, what)
             if message is not None:
                 self._warned.add((source, what))
                 self.warnings.append(MarkupWarning(source, message))
         return Markup(rendered.html)
+
+    def _rendered(self, text: str, line_breaks: bool) -> _Rendered:
+        """``text`` rendered, once per build."""
+        rendered = self._cache.get((text, line_breaks))
+        if rendered is None:
+            rendered = self._cache[(text, line_breaks)] = self._render(text, line_breaks)
+        return rendered
 
     def _render(self, text: str, line_breaks: bool) -> _Rendered:
         if len(text) > MAX_MARKDOWN_CHARS:
@@ -267,10 +271,7 @@ class MarkupRenderer:
     def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
         """``text`` rendered once, and what an author should hear about it (what was removed,
         or why it shows as plain text), or None."""
-        rendered = self._cache.get((text, False))
-        if rendered is None:
-            rendered = self._render(text, False)
-            self._cache[(text, False)] = rendered
+        rendered = self._rendered(text, False)
         checked = CheckedMarkdown(text)
         checked.rendered = rendered
         return checked, _describe(rendered, what)
