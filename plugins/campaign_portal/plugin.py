@@ -114,9 +114,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         # Lowest priority, so that a template in overrides/ always wins.
         if str(TEMPLATES_DIR) not in config.theme.dirs:
             config.theme.dirs.append(str(TEMPLATES_DIR))
-        for uri in (ASSET_URIS["css"],):
-            if uri not in config.extra_css:
-                config.extra_css.append(uri)
+        if ASSET_URIS["css"] not in config.extra_css:
+            config.extra_css.append(ASSET_URIS["css"])
         if ASSET_URIS["js"] not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(ASSET_URIS["js"])
         return config
