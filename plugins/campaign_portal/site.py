@@ -227,15 +227,10 @@ class _SiteBuilder:
         self.events_by_campaign: dict[str, list[tuple[Campaign, Event]]] = defaultdict(list)
         for pair in self.events:
             self.events_by_campaign[pair[0].id].append(pair)
-        # An event is in several feeds and calendars and every message's `events`: each is prepared once.
-        # Each message context comes with a hashable copy of its values (see _with_values).
-        self._event_contexts: dict[tuple[str, str], _Context] = {}
-        self._campaign_contexts: dict[str, _Context] = {}
-        self._leader_contexts: dict[str, _Context] = {}
+        # What this build made once and uses many times (see _once).
+        self._made: dict[Hashable, Any] = {}
         self._site_context = _with_values({"name": settings.site_name, "url": settings.site_url or ""})
         self._site_root = settings.site_url.rstrip("/") + "/" if settings.site_url else "/"
-        self._calendar_entries: dict[tuple[str, str], calendars.CalendarEntry] = {}
-        self._feed_items: dict[tuple[str, ...], feeds.FeedItem] = {}  # see _shared_item
         self.reminder_templates = self._compile_reminders()
 
     # -- URLs ------------------------------------------------------------------
@@ -282,62 +277,73 @@ class _SiteBuilder:
                     self.content.problems.append(Problem(error.source.path, error.source.line, error.message))
         return compiled
 
+    def _once(self, key: Hashable, make: Callable[..., _Output], *arguments: Any) -> _Output:
+        """``make(*arguments)``, made once per build: a leader, campaign or event is in many
+        messages, feeds and calendars."""
+        if key not in self._made:
+            self._made[key] = make(*arguments)
+        value: _Output = self._made[key]
+        return value
+
+    # Each message context comes with a hashable copy of its values (see _with_values).
+
     def leader_context(self, leader: Leader) -> _Context:
-        if leader.id not in self._leader_contexts:
-            self._leader_contexts[leader.id] = _with_values(
-                {
-                    "id": leader.id,
-                    "name": leader.name,
-                    "first_name": leader.first_name,
-                    "title": leader.title,
-                    "division": leader.division,
-                    "email": leader.email,
-                }
-            )
-        return self._leader_contexts[leader.id]
+        return self._once(("leader context", leader.id), self._make_leader_context, leader)
+
+    def _make_leader_context(self, leader: Leader) -> _Context:
+        return _with_values(
+            {
+                "id": leader.id,
+                "name": leader.name,
+                "first_name": leader.first_name,
+                "title": leader.title,
+                "division": leader.division,
+                "email": leader.email,
+            }
+        )
 
     def campaign_context(self, campaign: Campaign) -> _Context:
-        if campaign.id not in self._campaign_contexts:
-            self._campaign_contexts[campaign.id] = _with_values(
-                {
-                    "id": campaign.id,
-                    "title": campaign.title,
-                    "summary": campaign.summary,
-                    "starts": campaign.starts,
-                    "ends": campaign.ends,
-                    "url": self.absolute(campaign_uri(campaign)),
-                    "audience": campaign.audience,
-                }
-            )
-        return self._campaign_contexts[campaign.id]
+        return self._once(("campaign context", campaign.id), self._make_campaign_context, campaign)
+
+    def _make_campaign_context(self, campaign: Campaign) -> _Context:
+        return _with_values(
+            {
+                "id": campaign.id,
+                "title": campaign.title,
+                "summary": campaign.summary,
+                "starts": campaign.starts,
+                "ends": campaign.ends,
+                "url": self.absolute(campaign_uri(campaign)),
+                "audience": campaign.audience,
+            }
+        )
 
     def event_context(self, campaign: Campaign, event: Event) -> _Context:
-        key = (campaign.id, event.id)
-        if key not in self._event_contexts:
-            self._event_contexts[key] = _with_values(self._make_event_context(campaign, event))
-        return self._event_contexts[key]
+        return self._once(("event context", campaign.id, event.id), self._make_event_context, campaign, event)
 
     def event_when(self, campaign: Campaign, event: Event) -> str:
         """``Wednesday 20 January 2027, 12:30 GMT``, formatted once per event and build."""
         when: str = self.event_context(campaign, event)[0]["when"]
         return when
 
-    def _make_event_context(self, campaign: Campaign, event: Event) -> dict[str, Any]:
-        return {
-            "id": event.id,
-            "title": event.title,
-            "type": event.type_label,
-            "starts": event.starts,
-            "ends": event.ends,
-            "timezone": event.timezone,
-            "duration": event.duration,
-            "location": event.location,
-            "online": event.online,
-            "registration": event.registration,
-            "url": self.absolute(event_uri(campaign, event)),
-            # Also tells apart two moments that are equal but in different zones.
-            "when": format_datetime(event.starts),
-        }
+    def _make_event_context(self, campaign: Campaign, event: Event) -> _Context:
+        return _with_values(
+            {
+                "id": event.id,
+                "title": event.title,
+                "type": event.type_label,
+                "starts": event.starts,
+                "ends": event.ends,
+                "timezone": event.timezone,
+                "duration": event.duration,
+                "location": event.location,
+                "online": event.online,
+                "registration": event.registration,
+                "url": self.absolute(event_uri(campaign, event)),
+                # Also tells apart two moments that are equal but in different zones.
+                "when": format_datetime(event.starts),
+            }
+        )
 
     def rendered_parts(
         self, templates: dict[str, CompiledTemplate], context: dict[str, Any], values: Hashable
@@ -512,21 +518,15 @@ class _SiteBuilder:
                 items.append(self._announcement_item(rendered, personal=True))
             else:
                 assert rendered.message is not None
-                key = ("announcement", rendered.campaign.id, rendered.message.id)
-                items.append(self._shared_item(key, self._announcement_item, rendered))
-        items.extend(self._shared_item(("event", c.id, e.id), self._event_item, c, e) for c, e in events)
+                # Every item but a leader's personal copy is in several feeds.
+                key = ("announcement item", rendered.campaign.id, rendered.message.id)
+                items.append(self._once(key, self._announcement_item, rendered))
+        items.extend(self._once(("event item", c.id, e.id), self._event_item, c, e) for c, e in events)
         items.extend(
-            self._shared_item(("testimonial", c.id, t.anchor), self._testimonial_item, c, t) for c, t in testimonials
+            self._once(("testimonial item", c.id, t.anchor), self._testimonial_item, c, t) for c, t in testimonials
         )
-        items.extend(self._shared_item(("story", c.id), self._story_item, c) for c in stories)
+        items.extend(self._once(("story item", c.id), self._story_item, c) for c in stories)
         return items
-
-    def _shared_item(self, key: tuple[str, ...], make: Callable[..., feeds.FeedItem], *arguments: Any) -> feeds.FeedItem:
-        """Every item but a leader's personal copy is in several feeds: it is made once per build, on first use."""
-        item = self._feed_items.get(key)
-        if item is None:
-            item = self._feed_items[key] = make(*arguments)
-        return item
 
     def _announcement_item(self, rendered: RenderedMessage, *, personal: bool = False) -> feeds.FeedItem:
         campaign, message = rendered.campaign, rendered.message
@@ -651,10 +651,7 @@ class _SiteBuilder:
     # -- calendars ----------------------------------------------------------------------
 
     def calendar_entry(self, campaign: Campaign, event: Event) -> calendars.CalendarEntry:
-        key = (campaign.id, event.id)
-        if key not in self._calendar_entries:
-            self._calendar_entries[key] = self._make_calendar_entry(campaign, event)
-        return self._calendar_entries[key]
+        return self._once(("calendar entry", campaign.id, event.id), self._make_calendar_entry, campaign, event)
 
     def _make_calendar_entry(self, campaign: Campaign, event: Event) -> calendars.CalendarEntry:
         lines = [self.text(event.description)]
