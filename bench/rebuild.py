@@ -60,12 +60,13 @@ class Timers:
 
 def install_timers(timers: Timers) -> None:
     """Wrap the plugin's event methods and the core steps it calls; before any config is loaded."""
-    from campaign_portal import plugin
+    from campaign_portal import pipeline, plugin
 
     for event in PLUGIN_EVENTS:
         setattr(plugin.CampaignPortalPlugin, event, timers.wrap(event, getattr(plugin.CampaignPortalPlugin, event)))
+    # The plugin runs the core through pipeline.build_portal, which calls each step by its name there.
     for step in CORE_STEPS:
-        setattr(plugin, step, timers.wrap(step, getattr(plugin, step)))
+        setattr(pipeline, step, timers.wrap(step, getattr(pipeline, step)))
 
 
 def edit_campaign(path: Path, number: int) -> None:

@@ -1,21 +1,19 @@
-"""The benchmark's data generator writes valid, realistic, reproducible campaign data (no timing here)."""
+"""The benchmark's data generator writes valid, realistic, reproducible campaign data (no timing here).
+
+The serve carry-over (OutputCache) is tested in test_site_caches.py, on the example data."""
 
 from __future__ import annotations
 
 import importlib
-import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
-from campaign_portal import feeds, site
-from campaign_portal.loader import load_portal
+from campaign_portal.load import load_portal
 from campaign_portal.publishing import select_public
-from campaign_portal.site import OutputCache, SiteContent, SiteSettings, build_site
+from campaign_portal.site import SiteSettings, build_site
 
 from conftest import PROJECT_ROOT
 
@@ -74,68 +72,3 @@ def test_generation_is_deterministic_from_the_seed(bench_generate: ModuleType, t
     assert written(tmp_path / "a") != written(tmp_path / "c")
     with pytest.raises(FileExistsError):
         bench_generate.generate(tmp_path / "a", campaigns=5, seed=7)
-
-
-def test_a_carried_over_output_cache_changes_nothing_and_does_not_grow(
-    bench_generate: ModuleType, tmp_path: Path
-) -> None:
-    bench_generate.generate(tmp_path / "campaigns", campaigns=3, seed=2)
-    public = select_public(load_portal(tmp_path / "campaigns").portal, bench_generate.BENCH_NOW)
-    fresh = build_site(public, SETTINGS)
-    cache = OutputCache()
-    build_site(public, SETTINGS, cache)
-    size = len(cache)
-    for _ in range(2):  # what `mkdocs serve` does on each rebuild
-        again = build_site(public, SETTINGS, cache)
-        assert [(f.uri, f.content) for f in again.files] == [(f.uri, f.content) for f in fresh.files]
-        assert [page.src_uri for page in again.pages] == [page.src_uri for page in fresh.pages]
-        assert len(cache) <= size
-
-
-def test_after_an_edit_only_that_campaigns_messages_and_feed_items_are_made_again(
-    bench_generate: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A serve rebuild reuses every rendered message and written feed item the edit did not touch."""
-    campaigns_dir = tmp_path / "campaigns"
-    bench_generate.generate(campaigns_dir, campaigns=6, seed=4)
-    rendered: list[object] = []
-    written: list[feeds.FeedItem] = []
-    monkeypatch.setattr(site, "render_template", _counting(site.render_template, rendered))
-    monkeypatch.setattr(feeds, "rss_item", _counting(feeds.rss_item, written))
-
-    def build(cache: OutputCache) -> SiteContent:
-        public = select_public(load_portal(campaigns_dir).portal, bench_generate.BENCH_NOW)
-        return build_site(public, SETTINGS, cache)
-
-    cache = OutputCache()
-    build(cache)
-    assert rendered and written
-    rendered.clear()
-    written.clear()
-    build(cache)  # nothing changed: the site feed and every other feed are reused whole
-    assert (rendered, written) == ([], [])
-
-    public_ids = set(select_public(load_portal(campaigns_dir).portal, bench_generate.BENCH_NOW).campaigns)
-    edited = next(path for path in sorted(campaigns_dir.glob("*.yml")) if path.stem in public_ids)
-    text, edits = re.subn(r"(?m)^title: ", "title: Edited ", edited.read_text(encoding="utf-8"), count=1)
-    assert edits == 1
-    edited.write_text(text, encoding="utf-8")
-    fresh = build_site(select_public(load_portal(campaigns_dir).portal, bench_generate.BENCH_NOW), SETTINGS)
-    rendered.clear()
-    written.clear()
-    again = build(cache)
-    assert [(f.uri, f.content) for f in again.files] == [(f.uri, f.content) for f in fresh.files]
-    assert rendered and written
-    # Only items of the edited campaign: on its page, or a leader's copy of its messages.
-    own = f"/campaigns/{edited.stem}/"
-    assert all(own in item.url or f"#{edited.stem}--" in item.url for item in written)
-    site_feed_items = next(f.content for f in again.files if f.uri == "feed.xml").count(b"<item>")
-    assert len(set(written)) < site_feed_items / 2
-
-
-def _counting(function: Callable[..., Any], calls: list[Any]) -> Callable[..., Any]:
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args[0])
-        return function(*args, **kwargs)
-
-    return counted

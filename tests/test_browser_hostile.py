@@ -264,7 +264,7 @@ def test_no_generated_page_runs_the_payload_in_a_browser(
 
 def test_the_loader_reports_each_removal_at_the_line_of_its_field(tmp_path: Path) -> None:
     """The probe's payloads are text, not broken YAML: the only problems are removals, each at its field."""
-    from campaign_portal.loader import load_portal
+    from campaign_portal.load import load_portal
 
     campaigns = tmp_path / "campaigns"
     campaigns.mkdir()

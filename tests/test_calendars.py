@@ -15,13 +15,13 @@ import pytest
 import recurring_ical_events
 from icalendar import Calendar
 
-from campaign_portal.calendars import (
+from campaign_portal.model import BusinessCase, Campaign, Event, SourceRef
+from campaign_portal.writers.calendar import (
     PRODID,
     CalendarEntry,
     build_calendar,
     event_uid,
 )
-from campaign_portal.model import BusinessCase, Campaign, Event, SourceRef
 
 UTC = dt.timezone.utc
 STAMP = dt.datetime(2027, 1, 5, 9, 0, tzinfo=UTC)
@@ -316,7 +316,7 @@ def test_output_does_not_depend_on_the_hash_seed() -> None:
         import sys, hashlib, datetime as dt
         sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
         from test_calendars import WORLD, entries_of
-        from campaign_portal.calendars import build_calendar
+        from campaign_portal.writers.calendar import build_calendar
         print(hashlib.sha256(build_calendar(entries_of(WORLD), name="World")).hexdigest())
         """
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from campaign_portal import cli
-from campaign_portal.loader import load_portal
+from campaign_portal.load import load_portal
 
 from conftest import EVENT, LEADERS_YML, MINIMAL_CAMPAIGN, BuildPortal, build_project, prepare_project
 

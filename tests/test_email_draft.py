@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from campaign_portal.email_draft import build_eml
+from campaign_portal.writers.eml import build_eml
 
 LONG_LINE = "A sentence that keeps going without a break, as pasted from a slide deck. " * 30
 BODIES = [

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from campaign_portal.feeds import (
+from campaign_portal.writers.feeds import (
     FeedChannel,
     FeedItem,
     build_json_feed,

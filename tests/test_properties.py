@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaign_portal.loader import LoadResult, load_portal
+from campaign_portal.load import LoadResult, load_portal
 from campaign_portal.publishing import select_public
 from campaign_portal.site import SiteSettings, build_site
 

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -28,9 +27,12 @@ from string import Template
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
-from .loader import LEADERS_FILE, MAX_SLUG_LENGTH, SLUG_PATTERN, Problem, load_portal
-from .publishing import NowError, read_now, select_public
-from .site import SiteSettings, build_site
+from .load import LEADERS_FILE, load_portal
+from .model import Problem
+from .pipeline import build_portal
+from .publishing import NowError, read_now
+from .rules.slugs import MAX_SLUG_LENGTH, is_slug, slugify
+from .site import SiteSettings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -44,7 +46,6 @@ STARTER_NAME = "campaign.yml"
 # starter merged before it is finished stays hidden for three weeks while real dates are picked.
 STARTER_LEAD_DAYS = 28
 STARTER_PUBLISH_DAYS_BEFORE = 7
-_PROBLEM_PATTERN = re.compile(r"(?P<path>[^\n]+?):(?P<line>\d+): (?P<message>.*)", re.DOTALL)
 
 
 class CommandError(Exception):
@@ -209,16 +210,16 @@ def check_project(project: Project) -> tuple[list[Problem], str]:
     except NowError as error:
         raise CommandError(str(error)) from None
     docs = get_files(project.config)
-    result = load_portal(
+    built = build_portal(
         project.campaigns_path,
+        project.settings(),
+        now=now,
+        preview=True,
         display_root=project.root,
         asset_exists=lambda path: docs.get_file_from_path(path) is not None,
     )
-    problems = set(result.problems)
-    content = build_site(select_public(result.portal, now, preview=True), project.settings())
-    problems.update(content.problems)
-    problems.update(_as_problem(warning) for warning in content.warnings)
-    portal = result.portal
+    problems = set(built.problems)
+    portal = built.loaded.portal
     summary = (
         f"{_count(len(portal.campaigns), 'campaign')} and {_count(len(portal.leaders), 'leader')} "
         f"in {project.campaigns_dir}/, no problems found"
@@ -237,13 +238,6 @@ def validate(project_dir: Path, *, output_format: str = "text") -> int:
         return 1
     print(f"OK: {summary}.")
     return 0
-
-
-def _as_problem(text: str) -> Problem:
-    match = _PROBLEM_PATTERN.fullmatch(text)
-    if match is None:
-        return Problem("", 0, text)
-    return Problem(match["path"], int(match["line"]), match["message"])
 
 
 def _github_annotation(problem: Problem, root: Path) -> str:
@@ -294,8 +288,8 @@ def new_campaign(project_dir: Path, campaign_id: str) -> int:
     """``portal new campaign <id>``: write the starter as ``<campaigns_dir>/<id>.yml``, never over a file."""
     if campaign_id == Path(LEADERS_FILE).stem:
         raise CommandError(f"'{campaign_id}' cannot be a campaign id: {LEADERS_FILE} is the registry of leaders")
-    if len(campaign_id) > MAX_SLUG_LENGTH or SLUG_PATTERN.fullmatch(campaign_id) is None:
-        suggestion = re.sub(r"[^a-z0-9]+", "-", campaign_id.lower()).strip("-")[:MAX_SLUG_LENGTH].strip("-")
+    if not is_slug(campaign_id):
+        suggestion = slugify(campaign_id)
         hint = f", for example '{suggestion}'" if suggestion and suggestion != campaign_id else ""
         raise CommandError(
             f"'{campaign_id}' is not a campaign id: use lowercase letters, digits and single hyphens, "

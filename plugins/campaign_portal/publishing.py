@@ -13,7 +13,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .model import Campaign, Leader, Portal
+from .model import Campaign, Event, Leader, Message, Portal, Story, Testimonial
+from .rules.schedule import embargo_of
 
 NOW_VARIABLE = "PORTAL_NOW"
 
@@ -43,15 +44,14 @@ def read_now(environ: Mapping[str, str] | None = None) -> dt.datetime:
 class PublicPortal:
     """The part of the portal readers may see at ``now``.
 
-    With ``preview`` on (only ever for ``mkdocs serve``), scheduled items are
-    kept too and ``scheduled`` maps each of them to the moment it goes live,
-    so templates can mark them.
+    In preview (only ever for ``mkdocs serve``), scheduled items are kept too
+    and ``scheduled`` maps each of them to the moment it goes live, so
+    templates can mark them (``scheduled_for``, or ``schedule_of`` by item).
     """
 
     now: dt.datetime
     leaders: dict[str, Leader]
     campaigns: dict[str, Campaign]
-    preview: bool = False
     scheduled: dict[tuple[str, ...], dt.datetime] = field(default_factory=dict)
 
     @property
@@ -62,13 +62,22 @@ class PublicPortal:
         """When a previewed item goes live, or None for an item that is public."""
         return self.scheduled.get(key)
 
+    def schedule_of(self, campaign: Campaign, item: Message | Event | Testimonial | Story | None = None) -> dt.datetime | None:
+        """``scheduled_for`` by item: the campaign itself, or one of its messages, events, testimonials or its story."""
+        return self.scheduled.get(schedule_key(campaign, item))
 
-def _later(first: dt.datetime | None, second: dt.datetime | None) -> dt.datetime | None:
-    if first is None:
-        return second
-    if second is None:
-        return first
-    return max(first, second)
+
+def schedule_key(campaign: Campaign, item: Message | Event | Testimonial | Story | None = None) -> tuple[str, ...]:
+    """The key of ``PublicPortal.scheduled`` for a campaign or an item of it."""
+    if item is None:
+        return ("campaign", campaign.id)
+    if isinstance(item, Message):
+        return ("message", campaign.id, item.id)
+    if isinstance(item, Event):
+        return ("event", campaign.id, item.id)
+    if isinstance(item, Testimonial):
+        return ("testimonial", campaign.id, item.anchor)
+    return ("story", campaign.id)
 
 
 def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) -> PublicPortal:
@@ -85,24 +94,15 @@ def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) ->
 
     campaigns: dict[str, Campaign] = {}
     for campaign in portal.campaigns.values():
-        if not visible(campaign.publish, ("campaign", campaign.id)):
+        if not visible(embargo_of(campaign), schedule_key(campaign)):
             continue
-        gate = campaign.publish
-        messages = tuple(
-            message
-            for message in campaign.messages
-            if visible(_later(message.publish, gate), ("message", campaign.id, message.id))
-        )
-        events = tuple(
-            event for event in campaign.events if visible(_later(event.publish, gate), ("event", campaign.id, event.id))
-        )
+        messages = tuple(m for m in campaign.messages if visible(embargo_of(campaign, m), schedule_key(campaign, m)))
+        events = tuple(e for e in campaign.events if visible(embargo_of(campaign, e), schedule_key(campaign, e)))
         testimonials = tuple(
-            testimonial
-            for testimonial in campaign.testimonials
-            if visible(_later(testimonial.publish, gate), ("testimonial", campaign.id, testimonial.anchor))
+            t for t in campaign.testimonials if visible(embargo_of(campaign, t), schedule_key(campaign, t))
         )
         story = campaign.story
-        if story is not None and not visible(_later(story.publish, gate), ("story", campaign.id)):
+        if story is not None and not visible(embargo_of(campaign, story), schedule_key(campaign, story)):
             story = None
         campaigns[campaign.id] = dataclasses.replace(
             campaign, messages=messages, events=events, testimonials=testimonials, story=story
@@ -117,4 +117,4 @@ def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) ->
             leader_ids.update(event.hosts)
         leader_ids.update(testimonial.leader for testimonial in campaign.testimonials)
     leaders = {leader_id: leader for leader_id, leader in portal.leaders.items() if leader_id in leader_ids}
-    return PublicPortal(now=now, leaders=leaders, campaigns=campaigns, preview=preview, scheduled=scheduled)
+    return PublicPortal(now=now, leaders=leaders, campaigns=campaigns, scheduled=scheduled)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import re
 from email.header import Header
 from urllib.parse import quote
 
+from ..model import is_email
+
 # Outlook and some browsers truncate or refuse longer mailto: links.
 MAILTO_LIMIT = 2000
-# One bare address: no display name, no list, nothing a mail client would read as a second header.
-_PLAIN_ADDRESS = re.compile(r"[^\s@,;<>()\[\]:\"\\]+@[^\s@,;<>()\[\]:\"\\]+")
 
 
 def mailto_link(subject: str, body: str, to: str | None = None) -> str | None:
@@ -39,7 +38,7 @@ def build_eml(subject: str, text: str, html: str, *, sender: str | None = None) 
     digest = hashlib.sha256(f"{subject}\0{text}\0{html}".encode()).hexdigest()[:24]
     boundary = f"=_portal_{digest}"
     lines = [f"Subject: {_encoded_subject(subject)}"]
-    if sender and _PLAIN_ADDRESS.fullmatch(sender):
+    if sender and is_email(sender):
         lines.append(f"From: {sender}")
     lines += [
         "To: ",

@@ -42,7 +42,8 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from .model import SourceRef, TemplateText
+from ..model import Problem, SourceRef, TemplateText
+from ..rules.dates import format_date, format_datetime, format_time
 
 MAX_RENDERED_CHARS = 100_000
 MAX_TEMPLATE_CHARS = MAX_RENDERED_CHARS  # its text alone would make a longer message
@@ -93,36 +94,13 @@ class MessageTemplateError(Exception):
         self.source = source
         self.message = message
 
+    @property
+    def problem(self) -> Problem:
+        return Problem.at(self.source, self.message)
+
 
 class TemplateLimitError(SecurityError):
     """A template asked for more work or text than a message may take."""
-
-
-def format_date(value: Any) -> str:
-    """``Wednesday 20 January 2027``."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value:%A} {value.day} {value:%B %Y}"
-    return str(value)
-
-
-def zone_label(value: dt.datetime) -> str:
-    """The zone's abbreviation (``GMT``, ``EST``, ``IST``); ``UTC+08`` where tzdata has only an offset."""
-    name = value.tzname() or ""
-    return f"UTC{name}" if name[:1] in "+-" and name else name
-
-
-def format_time(value: Any) -> str:
-    """``12:30 GMT``: the time in the value's own zone, with the zone's abbreviation."""
-    if isinstance(value, dt.datetime):
-        return f"{value:%H:%M} {zone_label(value)}".strip()
-    return str(value)
-
-
-def format_datetime(value: Any) -> str:
-    """``Wednesday 20 January 2027, 12:30 GMT``."""
-    if isinstance(value, dt.datetime):
-        return f"{format_date(value)}, {format_time(value)}"
-    return format_date(value)
 
 
 # -- limits while rendering ----------------------------------------------------------

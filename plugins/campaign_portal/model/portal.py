@@ -1,19 +1,22 @@
 """The campaign data model: plain frozen dataclasses, no MkDocs, no I/O.
 
-The loader (``loader.py``) turns YAML into these objects; everything else
+The loader (``load/``) turns YAML into these objects; everything else
 (publishing rules, pages, feeds, calendars) reads them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
+from .problems import SourceRef
+
 EventType = Literal["lunch-and-learn", "town-hall", "workshop", "webinar"]
-EVENT_TYPES: tuple[str, ...] = ("lunch-and-learn", "town-hall", "workshop", "webinar")
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 EVENT_TYPE_LABELS: dict[str, str] = {
     "lunch-and-learn": "Lunch & learn",
     "town-hall": "Town hall",
@@ -22,15 +25,15 @@ EVENT_TYPE_LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class SourceRef:
-    """Where an item was written: a path relative to the project and a 1-based line."""
+# What ``Leader.email`` may hold, for the loader that checks it and the drafts that write it:
+# one plain address. The local part may hold an apostrophe (sean.o'brien@...); neither part
+# may hold what would make a mail client read a display name, a list or a second address.
+EMAIL_PATTERN = re.compile(r"[^@\s<>\",;:()\[\]\\]+@[^@\s<>\"',;:()\[\]\\]+\.[^@\s<>\"',;:()\[\]\\]+")
 
-    path: str
-    line: int
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
+def is_email(value: str) -> bool:
+    """One plain address, as ``Leader.email`` must be."""
+    return EMAIL_PATTERN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class Testimonial:
 class Event:
     id: str
     title: str
-    type: str
+    type: EventType
     local_start: dt.datetime  # naive wall time in ``timezone``
     timezone: str
     duration: int  # minutes

@@ -19,10 +19,12 @@ date becomes a clear error rather than a parser exception.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+
+from ..model import Problem
+from ..rules.limits import MAX_FILE_BYTES
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -35,7 +37,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_DEPTH = 40
 MAX_NODES = 200_000
-MAX_BYTES = 2_000_000
+MAX_BYTES = MAX_FILE_BYTES
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _STANDARD_PREFIX = "tag:yaml.org,2002:"
@@ -68,12 +70,6 @@ class YamlList(list[Any]):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-@dataclass(frozen=True)
-class YamlProblem:
-    line: int
-    message: str
-
-
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -99,8 +95,9 @@ class _Frame:
 
 
 class _Builder:
-    def __init__(self) -> None:
-        self.problems: list[YamlProblem] = []
+    def __init__(self, path: str) -> None:
+        self.path = path  # of the file, for its problems
+        self.problems: list[Problem] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.expanded = 0  # values counted with every alias expanded
         # Used only for YAML's implicit typing of plain scalars and their constructors.
@@ -111,13 +108,13 @@ class _Builder:
         found = _CONTROL_CHARACTERS.search(value)
         if found is not None:
             self.problems.append(
-                YamlProblem(line, f"the text contains the control character U+{ord(found.group()):04X}, which a web page cannot show; remove it")
+                Problem(self.path, line, f"the text contains the control character U+{ord(found.group()):04X}, which a web page cannot show; remove it")
             )
             value = _CONTROL_CHARACTERS.sub("", value)
         if event.tag not in (None, "!"):
             tag = event.tag
             if tag not in _PLAIN_TAGS:
-                self.problems.append(YamlProblem(line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
+                self.problems.append(Problem(self.path, line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
                 return value
         elif event.implicit[0]:
             tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
@@ -134,7 +131,7 @@ class _Builder:
     def collection_tag(self, tag: str | None, line: int) -> None:
         """Report an explicit tag on a mapping or list (``!!set``, ``!!python/object:...``)."""
         if tag not in (None, "!") and tag not in _COLLECTION_TAGS:
-            self.problems.append(YamlProblem(line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
+            self.problems.append(Problem(self.path, line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
 
     def add(self, frame: _Frame, value: Any, line: int, weight: int) -> None:
         """Put ``value`` into the open container, as a key, a mapping value or an item."""
@@ -144,7 +141,7 @@ class _Builder:
         if isinstance(container, YamlMap):
             if frame.pending_key is None:
                 if isinstance(value, (dict, list)):
-                    self.problems.append(YamlProblem(line, "a mapping key must be a plain value"))
+                    self.problems.append(Problem(self.path, line, "a mapping key must be a plain value"))
                     value = f"<complex key on line {line}>"
                 frame.pending_key = value if isinstance(value, str) else _key_text(value)
                 frame.key_line = line
@@ -153,7 +150,7 @@ class _Builder:
             frame.pending_key = None
             if key in container:
                 first = container.key_lines[key]
-                self.problems.append(YamlProblem(frame.key_line, f"duplicate key '{key}' (first given on line {first})"))
+                self.problems.append(Problem(self.path, frame.key_line, f"duplicate key '{key}' (first given on line {first})"))
                 return
             container[key] = value
             container.key_lines[key] = frame.key_line
@@ -165,15 +162,15 @@ class _Builder:
             container.append(value)
 
 
-def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
+def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
     """Parse one YAML document into ``YamlMap``/``YamlList``/scalars, with problems.
 
     Never raises for bad input: syntax errors, duplicate keys, too deep nesting
     and alias bombs come back as problems (the value is then ``None`` or partial).
     """
     if len(text) > MAX_BYTES:
-        return None, [YamlProblem(1, f"file is too large ({len(text):,} characters; the limit is {MAX_BYTES:,})")]
-    builder = _Builder()
+        return None, [Problem(path, 1, f"file is too large ({len(text):,} characters; the limit is {MAX_BYTES:,})")]
+    builder = _Builder(path)
     root: list[Any] = []
     stack = [_Frame(root, None)]
     documents = 0
@@ -189,7 +186,7 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
                     builder.anchors[event.anchor] = (value, 1)
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) > MAX_DEPTH:
-                    return None, [YamlProblem(line, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")]
+                    return None, [Problem(path, line, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")]
                 container: YamlMap | YamlList
                 if isinstance(event, yaml.MappingStartEvent):
                     container = YamlMap()
@@ -212,22 +209,22 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
             elif isinstance(event, yaml.AliasEvent):
                 target = builder.anchors.get(event.anchor or "")
                 if target is None:
-                    builder.problems.append(YamlProblem(line, f"unknown alias *{event.anchor}"))
+                    builder.problems.append(Problem(path, line, f"unknown alias *{event.anchor}"))
                     builder.add(stack[-1], None, line, 1)
                 else:
                     builder.add(stack[-1], target[0], line, target[1])
             elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    builder.problems.append(YamlProblem(line, "only one YAML document is allowed per file; remove '---'"))
+                    builder.problems.append(Problem(path, line, "only one YAML document is allowed per file; remove '---'"))
                     break
             if builder.expanded > MAX_NODES:
-                return None, [YamlProblem(line, "aliases expand to too many values; write the data out instead")]
+                return None, [Problem(path, line, "aliases expand to too many values; write the data out instead")]
     except yaml.MarkedYAMLError as error:
         mark: Any = error.problem_mark or error.context_mark
         where = mark.line + 1 if mark is not None else 1
         what = error.problem or error.context or "invalid YAML"
-        return None, [YamlProblem(where, f"YAML syntax error: {what}")]
+        return None, [Problem(path, where, f"YAML syntax error: {what}")]
     except yaml.reader.ReaderError as error:
         # A character YAML does not allow in a file, such as NUL or another control character.
         # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters.
@@ -236,9 +233,9 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
         else:
             where = text[: error.position].count("\n") + 1
         code = error.character if isinstance(error.character, int) else ord(error.character)
-        return None, [YamlProblem(where, f"the file contains the character U+{code:04X}, which YAML does not allow; remove it")]
+        return None, [Problem(path, where, f"the file contains the character U+{code:04X}, which YAML does not allow; remove it")]
     except yaml.YAMLError as error:
-        return None, [YamlProblem(1, f"YAML error: {' '.join(str(error).split())}")]
+        return None, [Problem(path, 1, f"YAML error: {' '.join(str(error).split())}")]
     return (root[0] if root else None), builder.problems
 
 

@@ -29,7 +29,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from .model import SourceRef
+from ..model import Problem, SourceRef
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6", "hr", "i",
@@ -56,15 +56,6 @@ class CheckedMarkdown(str):
     """
 
     rendered: _Rendered | None = None
-
-
-@dataclass(frozen=True)
-class MarkupWarning:
-    source: SourceRef
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
 
 
 class _RemovalFinder(HTMLParser):
@@ -214,7 +205,7 @@ class _Rendered:
 class MarkupRenderer:
     """Renders Markdown for one build, caching by text and collecting warnings."""
 
-    warnings: list[MarkupWarning] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     _cache: dict[tuple[str, bool], _Rendered] = field(default_factory=dict)
     _md: markdown.Markdown = field(default_factory=lambda: markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS))
     # Messages are emails: a line break typed in the body is a line break in the email.
@@ -240,7 +231,7 @@ class MarkupRenderer:
             message = _describe(rendered, what)
             if message is not None:
                 self._warned.add((source, what))
-                self.warnings.append(MarkupWarning(source, message))
+                self.warnings.append(Problem.at(source, message))
         return Markup(rendered.html)
 
     def _rendered(self, text: str, line_breaks: bool) -> _Rendered:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as CalendarEvent
 
-from .model import Campaign, Event
+from ..model import Campaign, Event
 
 PRODID = "-//Learning Campaign Portal//EN"
 DEFAULT_UID_DOMAIN = "learning-portal"

@@ -1,0 +1,256 @@
+"""``<campaign-id>.yml``: one campaign with its KPIs, messages, testimonials, events and story.
+
+Each item is read field by field with ``FieldReader``, following its table in ``schema``;
+problems are recorded at their lines and the item is left out when a required value is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..model import EVENT_TYPES, BusinessCase, Campaign, Event, Kpi, Leader, Message, Story, Testimonial
+from ..rules.slugs import slugify
+from .fields import FieldReader, show, strip
+from .schema import (
+    BUSINESS_CASE_FIELDS,
+    CAMPAIGN_FIELDS,
+    EVENT_FIELDS,
+    KPI_FIELDS,
+    MESSAGE_FIELDS,
+    STORY_FIELDS,
+    TESTIMONIAL_FIELDS,
+)
+from .yaml_lines import YamlList, YamlMap
+
+
+class CampaignReader(FieldReader):
+    """Reads one campaign file's mapping into a ``Campaign``."""
+
+    def campaign(self, campaign_id: str, data: YamlMap, leaders: dict[str, Leader]) -> Campaign | None:
+        self.mapping(data, data.line, "the campaign", CAMPAIGN_FIELDS)
+        title = self.text(data, "title", required=True)
+        summary = self.markdown(data, "summary", "the summary", required=True)
+        starts = self.date(data, "starts")
+        ends = self.date(data, "ends")
+        if starts and ends and ends < starts:
+            self.problem(data.line_of("ends"), f"'ends' ({ends}) is before 'starts' ({starts})")
+            ends = None
+        publish = self.moment(data, "publish")
+        business_case = self.business_case(data)
+        tags = self.tags(data)
+        sponsors = self.leader_ids(data, "sponsors", leaders)
+        kpis = tuple(kpi for item, line in self.items(data, "kpis") if (kpi := self.kpi(item, line)))
+        messages = self.unique(self.message(item, line, leaders) for item, line in self.items(data, "messages"))
+        testimonials = self.testimonials(data, leaders)
+        events = self.unique(self.event(item, line, leaders) for item, line in self.items(data, "events"))
+        story = self.story(data)
+        if title is None or summary is None or starts is None or business_case is None:
+            return None
+        return Campaign(
+            id=campaign_id,
+            title=title.strip(),
+            summary=summary,
+            starts=starts,
+            ends=ends,
+            publish=publish,
+            audience=strip(self.text(data, "audience")),
+            tags=tags,
+            sponsors=sponsors,
+            business_case=business_case,
+            kpis=kpis,
+            messages=messages,
+            testimonials=testimonials,
+            events=events,
+            story=story,
+            source=self.ref(data.line),
+        )
+
+    def unique(self, items: Iterable[Message | Event | None]) -> tuple[Any, ...]:
+        seen: dict[str, int] = {}
+        kept: list[Any] = []
+        for item in items:
+            if item is None:
+                continue
+            if item.id in seen:
+                kind = "message" if isinstance(item, Message) else "event"
+                self.problem(item.source.line, f"duplicate {kind} id '{item.id}' (first used on line {seen[item.id]})")
+                continue
+            seen[item.id] = item.source.line
+            kept.append(item)
+        return tuple(kept)
+
+    def business_case(self, data: YamlMap) -> BusinessCase | None:
+        if data.get("business_case") is None:  # missing or empty: reported with the campaign's keys
+            return None
+        case = self.mapping(data["business_case"], data.line_of("business_case"), "'business_case'", BUSINESS_CASE_FIELDS)
+        if case is None:
+            return None
+        problem = self.markdown(case, "problem", "the business problem", required=True)
+        outcome = self.markdown(case, "outcome", "the outcome", required=True)
+        if problem is None or outcome is None:
+            return None
+        return BusinessCase(problem=problem, outcome=outcome)
+
+    def tags(self, data: YamlMap) -> tuple[str, ...]:
+        tags: list[str] = []
+        for item, line in self.items(data, "tags"):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+                self.problem(line, "each tag must be a short piece of text")
+                continue
+            tag = str(item).strip()
+            if not slugify(tag):
+                self.problem(line, f"tag '{show(tag)}' needs at least one letter or digit")
+                continue
+            if tag not in tags:
+                tags.append(tag)
+        return tuple(tags)
+
+    def kpi(self, item: Any, line: int) -> Kpi | None:
+        entry = self.mapping(item, line, "a KPI", KPI_FIELDS)
+        if entry is None:
+            return None
+        name = self.text(entry, "name", required=True)
+        baseline = self.number(entry, "baseline")
+        target = self.number(entry, "target")
+        current = self.number(entry, "current")
+        better = self.choice(entry, "better", ("higher", "lower"), "higher")
+        if name is None or baseline is None or target is None or better is None:
+            return None
+        return Kpi(
+            name=name.strip(),
+            unit=strip(self.text(entry, "unit")),
+            baseline=baseline,
+            target=target,
+            current=current,
+            better=better,  # type: ignore[arg-type]
+        )
+
+    def message(self, item: Any, line: int, leaders: dict[str, Leader]) -> Message | None:
+        entry = self.mapping(item, line, "a message", MESSAGE_FIELDS)
+        if entry is None:
+            return None
+        message_id = self.slug(entry, "id", "message id")
+        title = self.text(entry, "title", required=True)
+        senders = self.leader_ids(entry, "leaders", leaders, required=True)
+        publish = self.moment(entry, "publish")
+        subject = self.template(entry, "subject")
+        body = self.template(entry, "body")
+        short = self.template(entry, "short") if entry.get("short") is not None else None
+        if message_id is None or title is None or not senders or subject is None or body is None:
+            return None
+        return Message(
+            id=message_id,
+            title=title.strip(),
+            leaders=senders,
+            publish=publish,
+            subject=subject,
+            body=body,
+            short=short,
+            source=self.ref(entry.line),
+        )
+
+    def testimonials(self, data: YamlMap, leaders: dict[str, Leader]) -> tuple[Testimonial, ...]:
+        testimonials: list[Testimonial] = []
+        anchors: set[str] = set()
+        for item, line in self.items(data, "testimonials"):
+            entry = self.mapping(item, line, "a testimonial", TESTIMONIAL_FIELDS)
+            if entry is None:
+                continue
+            leader = self.leader_ids(entry, "leader", leaders)
+            day = self.date(entry, "date")
+            quote = self.text(entry, "quote", required=True)
+            if "leader" in entry and isinstance(entry["leader"], YamlList):
+                self.problem(entry.line_of("leader"), "'leader' takes one leader id; give each leader a testimonial of their own")
+                continue
+            if not leader or day is None or quote is None:
+                continue
+            # The anchor doubles as the feed guid, so it must not move when others are added.
+            anchor = f"testimonial-{leader[0]}-{day.isoformat()}"
+            number = 2
+            while anchor in anchors:
+                anchor = f"testimonial-{leader[0]}-{day.isoformat()}-{number}"
+                number += 1
+            anchors.add(anchor)
+            testimonials.append(
+                Testimonial(
+                    leader=leader[0],
+                    date=day,
+                    quote=quote.strip(),
+                    story=self.markdown(entry, "story", "a testimonial story"),
+                    source=self.ref(entry.line),
+                    anchor=anchor,
+                )
+            )
+        return tuple(testimonials)
+
+    def event(self, item: Any, line: int, leaders: dict[str, Leader]) -> Event | None:
+        entry = self.mapping(item, line, "an event", EVENT_FIELDS)
+        if entry is None:
+            return None
+        event_id = self.slug(entry, "id", "event id")
+        title = self.text(entry, "title", required=True)
+        event_type = self.choice(entry, "type", EVENT_TYPES)
+        timezone = self.timezone(entry)
+        local_start = self.local_start(entry, timezone)
+        duration = self.positive_int(entry, "duration", maximum=7 * 24 * 60)
+        hosts = self.leader_ids(entry, "hosts", leaders, required=True)
+        location = strip(self.text(entry, "location"))
+        online = self.url(entry, "online")
+        if location is None and online is None and "location" not in entry and "online" not in entry:
+            self.problem(entry.line, "an event needs a 'location', an 'online' link, or both")
+        registration = self.url(entry, "registration")
+        recording = self.url(entry, "recording")
+        capacity = self.positive_int(entry, "capacity", maximum=1_000_000)
+        status = self.choice(entry, "status", ("scheduled", "cancelled"), "scheduled")
+        publish = self.moment(entry, "publish")
+        if (
+            event_id is None
+            or title is None
+            or event_type is None
+            or timezone is None
+            or local_start is None
+            or duration is None
+            or not hosts
+            or status is None
+            or (location is None and online is None)
+        ):
+            return None
+        return Event(
+            id=event_id,
+            title=title.strip(),
+            type=event_type,  # type: ignore[arg-type]
+            local_start=local_start,
+            timezone=timezone,
+            duration=duration,
+            hosts=hosts,
+            location=location,
+            online=online,
+            description=self.markdown(entry, "description", "an event description"),
+            registration=registration,
+            capacity=capacity,
+            status=status,  # type: ignore[arg-type]
+            recording=recording,
+            publish=publish,
+            source=self.ref(entry.line),
+        )
+
+    def story(self, data: YamlMap) -> Story | None:
+        if data.get("story") is None:
+            return None
+        entry = self.mapping(data["story"], data.line_of("story"), "the 'story'", STORY_FIELDS)
+        if entry is None:
+            return None
+        publish = self.moment(entry, "publish")
+        what_changed = self.markdown(entry, "what_changed", "the story", required=True)
+        why_it_mattered = self.markdown(entry, "why_it_mattered", "the story", required=True)
+        what_we_learned = self.markdown(entry, "what_we_learned", "the story", required=True)
+        if publish is None or what_changed is None or why_it_mattered is None or what_we_learned is None:
+            return None
+        return Story(
+            publish=publish,
+            what_changed=what_changed,
+            why_it_mattered=why_it_mattered,
+            what_we_learned=what_we_learned,
+            source=self.ref(entry.line),
+        )

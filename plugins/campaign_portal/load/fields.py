@@ -1,0 +1,381 @@
+"""Reading one value of a YAML file into the model's types, each problem at its own line.
+
+``FieldReader`` knows one file's path and records every problem in it; each method reads one
+kind of field (text, Markdown, a slug, a number, a date, a publish moment, a link, a time zone,
+leader ids, a message template) and returns None after recording what is wrong. The item
+readers (``leaders``, ``campaigns``) are built from these, following the tables in ``schema``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+import zoneinfo
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..model import Leader, Problem, SourceRef, TemplateText, midnight_utc
+from ..rules.limits import MAX_FILE_BYTES
+from ..rules.slugs import slug_problem
+from ..text.markdown import MarkupRenderer
+from ..text.templates import MessageTemplateError, compile_template
+from .schema import Field, keys_of
+from .yaml_lines import YamlList, YamlMap, parse_yaml
+
+_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OFFSET_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})")
+_LOCAL_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?")
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MAX_NUMBER = 10**15
+MAX_SHOWN = 80
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` for the closest choice, or nothing."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{matches[0]}'?" if matches else ""
+
+
+class FieldReader:
+    """Reads one file's values, recording each problem with this file's path."""
+
+    def __init__(self, path: str, problems: list[Problem], markup: MarkupRenderer | None = None) -> None:
+        self.path = path
+        self.problems = problems
+        self.markup = markup if markup is not None else MarkupRenderer()
+
+    # -- plumbing -----------------------------------------------------------
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def ref(self, line: int) -> SourceRef:
+        return SourceRef(self.path, line)
+
+    def parse(self, path: Path) -> YamlMap | None:
+        raw = self.read(path)
+        return self.parse_bytes(raw) if raw is not None else None
+
+    def read(self, path: Path) -> bytes | None:
+        """The file's bytes, never more than the limit (whatever the file, or a link, holds)."""
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)  # never more, whatever the file (or a link) holds
+        except OSError as error:
+            self.problem(1, f"cannot read the file: {error.strerror}")
+            return None
+        if len(raw) > MAX_FILE_BYTES:
+            self.problem(1, f"the file is too large ({max(size, len(raw)):,} bytes; the limit is {MAX_FILE_BYTES:,}); split it")
+            return None
+        return raw
+
+    def parse_bytes(self, raw: bytes) -> YamlMap | None:
+        """One file's bytes as a YAML mapping with lines, or None with its problems recorded."""
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            self.problem(line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8")
+            return None
+        data, yaml_problems = parse_yaml(text, self.path)
+        self.problems.extend(yaml_problems)
+        if data is None:
+            if not yaml_problems:
+                self.problem(1, "the file is empty; describe the campaign as a YAML mapping (see the authoring guide)")
+            return None
+        if not isinstance(data, YamlMap):
+            self.problem(getattr(data, "line", 1), "the file must be a YAML mapping of keys to values")
+            return None
+        return data
+
+    def mapping(self, value: Any, line: int, what: str, table: tuple[Field, ...]) -> YamlMap | None:
+        """Check that ``value`` is a mapping with only the table's keys and every required key."""
+        keys = keys_of(table)
+        if not isinstance(value, YamlMap):
+            self.problem(line, f"{what} must be a mapping of keys to values")
+            return None
+        for key in value:
+            if key == "<<":
+                self.problem(value.line_of(key), f"YAML merge keys ('<<') are not supported in {what}; write the values out")
+            elif key not in keys:
+                self.problem(value.line_of(key), f"unknown key '{show(key)}' in {what}{suggest(key, keys)}")
+        for key, required in keys.items():
+            if required and key not in value:
+                self.problem(line, f"{what} is missing the required key '{key}'")
+            elif required and value[key] is None:
+                # Written but left empty: say so, rather than leave the item out without a word.
+                self.problem(value.line_of(key), f"'{key}' must not be empty")
+        return value
+
+    def items(self, data: YamlMap, key: str) -> list[tuple[Any, int]]:
+        """The items of an optional list, with their lines."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, YamlList):
+            self.problem(data.line_of(key), f"'{key}' must be a list")
+            return []
+        return [(item, value.line_of(index)) for index, item in enumerate(value)]
+
+    def text(self, data: YamlMap, key: str, *, required: bool = False) -> str | None:
+        if key not in data or data[key] is None:
+            if required and key in data:
+                self.problem(data.line_of(key), f"'{key}' must not be empty")
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            hint = "; put it in quotes" if isinstance(value, bool) else ""
+            self.problem(data.line_of(key), f"'{key}' must be text{hint}")
+            return None
+        text = str(value)
+        if not text.strip():
+            if required:
+                self.problem(data.line_of(key), f"'{key}' must not be empty")
+            return None
+        return text
+
+    def markdown(self, data: YamlMap, key: str, what: str, *, required: bool = False) -> str | None:
+        """Markdown text, with what the sanitiser will remove from it reported at its own line."""
+        value = self.text(data, key, required=required)
+        if value is None:
+            return None
+        checked, notice = self.markup.check(value, what=what)
+        if notice is not None:
+            self.problem(data.value_line_of(key), notice)
+        return checked
+
+    def slug(self, data: YamlMap, key: str, what: str) -> str | None:
+        value = self.text(data, key, required=True)
+        if value is None:
+            return None
+        wrong = slug_problem(value)
+        if wrong is not None:
+            self.problem(data.line_of(key), f"{what} '{show(value)}' {wrong}")
+            return None
+        return value
+
+    def number(self, data: YamlMap, key: str) -> float | None:
+        if key not in data or data[key] is None:
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(data.line_of(key), f"'{key}' must be a number, not '{show(value)}'")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(data.line_of(key), f"'{key}' must be a finite number")
+            return None
+        if abs(value) > MAX_NUMBER:
+            self.problem(data.line_of(key), f"'{key}' is too large; numbers here are at most {MAX_NUMBER:,}")
+            return None
+        return value
+
+    def positive_int(self, data: YamlMap, key: str, *, maximum: int) -> int | None:
+        if key not in data or data[key] is None:
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.problem(data.line_of(key), f"'{key}' must be a whole number above 0, not '{show(value)}'")
+            return None
+        if value > maximum:
+            self.problem(data.line_of(key), f"'{key}' must be at most {maximum:,}")
+            return None
+        return value
+
+    def choice(self, data: YamlMap, key: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
+        value = self.text(data, key)
+        if value is None:
+            return default
+        if value not in choices:
+            listed = ", ".join(choices)
+            self.problem(data.line_of(key), f"'{key}' must be one of {listed}, not '{show(value)}'{suggest(value, choices)}")
+            return None
+        return value
+
+    def url(self, data: YamlMap, key: str) -> str | None:
+        value = strip(self.text(data, key))
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+            self.problem(data.line_of(key), f"'{key}' must be an http(s) link such as https://example.com/..., not '{show(value)}'")
+            return None
+        return value
+
+    def date(self, data: YamlMap, key: str) -> dt.date | None:
+        value = strip(self.text(data, key))
+        if value is None:
+            return None
+        if not _DATE_PATTERN.fullmatch(value):
+            self.problem(data.line_of(key), f"'{key}' must be a date written YYYY-MM-DD, not '{show(value)}'")
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            self.problem(data.line_of(key), f"'{key}' is an impossible date: '{value}'")
+            return None
+        return day if self.plausible_year(data, key, day.year) else None
+
+    def plausible_year(self, data: YamlMap, key: str, year: int) -> bool:
+        # Years far away are typing mistakes, and date arithmetic near 1 or 9999 overflows.
+        if MIN_YEAR <= year <= MAX_YEAR:
+            return True
+        self.problem(data.line_of(key), f"'{key}' is in the year {year}; use a year from {MIN_YEAR} to {MAX_YEAR}")
+        return False
+
+    def moment(self, data: YamlMap, key: str) -> dt.datetime | None:
+        """A publish moment: a date (midnight UTC) or a date-time with an offset."""
+        value = strip(self.text(data, key))
+        if value is None:
+            return None
+        if _DATE_PATTERN.fullmatch(value):
+            day = self.date(data, key)
+            return midnight_utc(day) if day else None
+        if _LOCAL_DATETIME_PATTERN.fullmatch(value):
+            self.problem(
+                data.line_of(key),
+                f"'{key}' needs a time-zone offset, for example '{value}+00:00' or '{value}Z'",
+            )
+            return None
+        if not _OFFSET_DATETIME_PATTERN.fullmatch(value):
+            self.problem(
+                data.line_of(key),
+                f"'{key}' must be a date (YYYY-MM-DD) or a date-time with an offset (2027-01-04T09:00:00+00:00), not '{show(value)}'",
+            )
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
+        except ValueError:
+            self.problem(data.line_of(key), f"'{key}' is an impossible date-time: '{value}'")
+            return None
+        return moment if self.plausible_year(data, key, moment.year) else None
+
+    def leader_ids(
+        self, data: YamlMap, key: str, leaders: dict[str, Leader], *, required: bool = False
+    ) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            if required and key in data:
+                self.problem(data.line_of(key), f"'{key}' must list at least one leader id")
+            return ()
+        if isinstance(value, str):
+            # A single id written without brackets is what an author means.
+            value_list: list[tuple[Any, int]] = [(value, data.line_of(key))]
+        elif isinstance(value, YamlList):
+            value_list = [(item, value.line_of(index)) for index, item in enumerate(value)]
+        else:
+            self.problem(data.line_of(key), f"'{key}' must be a list of leader ids")
+            return ()
+        if required and not value_list:
+            self.problem(data.line_of(key), f"'{key}' must list at least one leader id")
+        ids: list[str] = []
+        for item, line in value_list:
+            if not isinstance(item, str):
+                self.problem(line, f"'{key}' must list leader ids, not '{show(item)}'")
+                continue
+            if item not in leaders:
+                self.problem(line, f"unknown leader '{show(item)}' in '{key}'{suggest(item, leaders)}; leaders are listed in campaigns/leaders.yml")
+                continue
+            if item in ids:
+                self.problem(line, f"leader '{item}' is listed twice in '{key}'")
+                continue
+            ids.append(item)
+        return tuple(ids)
+
+    def template(self, data: YamlMap, key: str) -> TemplateText | None:
+        value = self.text(data, key, required=True)
+        if value is None:
+            return None
+        template = TemplateText(value, self.ref(data.value_line_of(key)))
+        try:
+            compile_template(template)
+        except MessageTemplateError as error:
+            self.problem(error.source.line, f"'{key}': {error.message}")
+            return None
+        return template
+
+    # -- leaders.yml ---------------------------------------------------------
+
+    def timezone(self, entry: YamlMap) -> str | None:
+        name = self.text(entry, "timezone", required=True)
+        if name is None:
+            return None
+        name = name.strip()
+        try:
+            if "/" not in name and name != "UTC":
+                raise zoneinfo.ZoneInfoNotFoundError(name)
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+            hint = suggest(name, _known_zones())
+            self.problem(entry.line_of("timezone"), f"unknown time zone '{show(name)}'{hint or '; use an IANA name such as Europe/London'}")
+            return None
+        return name
+
+    def local_start(self, entry: YamlMap, timezone: str | None) -> dt.datetime | None:
+        value = self.text(entry, "starts", required=True)
+        if value is None:
+            return None
+        value = value.strip()
+        if _OFFSET_DATETIME_PATTERN.fullmatch(value):
+            self.problem(
+                entry.line_of("starts"),
+                "an event's 'starts' is the local wall time in its 'timezone': remove the offset, for example '2027-01-20T12:30'",
+            )
+            return None
+        if not _LOCAL_DATETIME_PATTERN.fullmatch(value):
+            self.problem(entry.line_of("starts"), f"'starts' must be a local date and time such as 2027-01-20T12:30, not '{show(value)}'")
+            return None
+        try:
+            local = dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.problem(entry.line_of("starts"), f"'starts' is an impossible date-time: '{value}'")
+            return None
+        if not self.plausible_year(entry, "starts", local.year):
+            return None
+        if timezone is not None:
+            zone = zoneinfo.ZoneInfo(timezone)
+            round_trip = local.replace(tzinfo=zone).astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+            if round_trip != local:
+                self.problem(
+                    entry.line_of("starts"),
+                    f"'starts' {value} does not exist in {timezone}: the clocks change that night; pick another time",
+                )
+                return None
+        return local
+
+
+def show(value: Any) -> str:
+    """A value as it is quoted in a problem: on one line, and short."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if value is not None else None
+
+
+def is_content_path(path: str) -> bool:
+    """A relative path to a file in content/ that can be put in a link as it is.
+
+    No scheme (``javascript:``, ``data:``), no way out of the folder (``..``, also
+    written ``%2e%2e`` or with backslashes), and nothing a URL would read differently.
+    """
+    parts = path.replace("\\", "/").split("/")
+    return (
+        bool(path.strip())
+        and path == path.strip()
+        and not path.startswith(("/", "\\"))
+        and not any(character in path for character in ':%?#"<>\\')
+        and not any(character.isspace() and character != " " for character in path)
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _known_zones() -> tuple[str, ...]:
+    # Only needed for a suggestion after a mistake, so it is read lazily, once.
+    return tuple(sorted(zoneinfo.available_timezones()))

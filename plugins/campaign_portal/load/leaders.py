@@ -1,0 +1,53 @@
+"""``leaders.yml``: the registry of leaders, by id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model import Leader, is_email
+from ..rules.slugs import MAX_SLUG_LENGTH, slug_problem
+from .fields import FieldReader, is_content_path, show, strip
+from .schema import LEADER_FIELDS
+from .yaml_lines import YamlMap
+
+LEADERS_FILE = "leaders.yml"
+
+
+class LeadersReader(FieldReader):
+    def leaders(self, data: YamlMap, asset_exists: Callable[[str], bool] | None) -> dict[str, Leader]:
+        leaders: dict[str, Leader] = {}
+        for leader_id in data:
+            line = data.line_of(leader_id)
+            wrong = slug_problem(leader_id, say_length=len(leader_id) > MAX_SLUG_LENGTH)
+            if wrong is not None:
+                self.problem(line, f"leader id '{show(leader_id)}' {wrong}")
+                continue
+            entry = self.mapping(data[leader_id], line, f"leader '{leader_id}'", LEADER_FIELDS)
+            if entry is None:
+                continue
+            name = self.text(entry, "name", required=True)
+            title = self.text(entry, "title", required=True)
+            photo = self.text(entry, "photo")
+            if photo is not None and not is_content_path(photo):
+                self.problem(entry.line_of("photo"), f"'photo' must be a path inside content/, such as assets/leaders/{leader_id}.jpg")
+                photo = None
+            elif photo is not None and asset_exists is not None and not asset_exists(photo):
+                self.problem(entry.line_of("photo"), f"'photo' names content/{photo}, which does not exist")
+                photo = None
+            email = strip(self.text(entry, "email"))
+            if email is not None and not is_email(email):
+                self.problem(entry.line_of("email"), f"'email' must be an email address, not '{show(email)}'")
+                email = None
+            if name is None or title is None:
+                continue
+            leaders[leader_id] = Leader(
+                id=leader_id,
+                name=name.strip(),
+                title=title.strip(),
+                source=self.ref(line),
+                division=strip(self.text(entry, "division")),
+                photo=photo,
+                bio=self.markdown(entry, "bio", "the bio"),
+                email=email,
+            )
+        return dict(sorted(leaders.items()))

@@ -1,0 +1,47 @@
+"""The data model: plain frozen dataclasses (``portal``) and the one problem type (``problems``).
+
+Nothing here imports another part of the package, MkDocs or the clock.
+"""
+
+from __future__ import annotations
+
+from .portal import (
+    EMAIL_PATTERN,
+    EVENT_TYPE_LABELS,
+    EVENT_TYPES,
+    BusinessCase,
+    Campaign,
+    Event,
+    EventType,
+    Kpi,
+    Leader,
+    Message,
+    Portal,
+    Story,
+    TemplateText,
+    Testimonial,
+    is_email,
+    midnight_utc,
+)
+from .problems import Problem, SourceRef
+
+__all__ = [
+    "EMAIL_PATTERN",
+    "EVENT_TYPES",
+    "EVENT_TYPE_LABELS",
+    "BusinessCase",
+    "Campaign",
+    "Event",
+    "EventType",
+    "Kpi",
+    "Leader",
+    "Message",
+    "Portal",
+    "Problem",
+    "SourceRef",
+    "Story",
+    "TemplateText",
+    "Testimonial",
+    "is_email",
+    "midnight_utc",
+]

@@ -1,0 +1,63 @@
+"""The plugin's options in mkdocs.yml, as MkDocs config classes (documented in the publishing guide)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from ..site import DEFAULT_REMINDERS, SiteSettings
+
+
+class ReminderWording(base.Config):
+    """Jinja templates for one reminder; each sees `leader`, `campaign`, `event` and `site`."""
+
+    subject = c.Optional(c.Type(str))
+    """The email subject. Default: "Tomorrow: {{ event.title }}" (day before) or "Today at ...: ..." (morning of)."""
+    body = c.Optional(c.Type(str))
+    """The email body, Markdown. Defaults to a short note with when, where and the event link."""
+    short = c.Optional(c.Type(str))
+    """The one-line chat version."""
+
+
+class RemindersConfig(base.Config):
+    day_before = c.SubConfig(ReminderWording)
+    """Wording of the reminder a host sends the day before the event."""
+    morning_of = c.SubConfig(ReminderWording)
+    """Wording of the reminder a host sends on the morning of the event."""
+
+
+class PortalConfig(base.Config):
+    campaigns_dir = c.Type(str, default="campaigns")
+    """Folder of campaign YAML files and leaders.yml, relative to mkdocs.yml."""
+    preview_scheduled = c.Type(bool, default=False)
+    """Under `mkdocs serve` only: also show items that are not yet public, marked "Scheduled for <date>".
+    The environment variable PORTAL_PREVIEW=1 turns it on too. `mkdocs build` never includes them."""
+    reminders = c.SubConfig(RemindersConfig)
+    """Replace the built-in wording of host reminders (see the authoring guide)."""
+    nav_campaigns_limit = c.Type(int, default=25)
+    """List each campaign under "Campaigns" in the navigation while there are at most this many;
+    beyond that only the index is listed, which keeps large portals fast."""
+    home_events = c.Type(int, default=6)
+    """How many upcoming events the home page shows."""
+    home_testimonials = c.Type(int, default=4)
+    """How many of the newest testimonials the home page shows."""
+    home_announcements = c.Type(int, default=5)
+    """How many of the newest announcements the home page shows."""
+
+
+def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -> SiteSettings:
+    """The site-wide settings the core needs, from mkdocs.yml and the plugin's options."""
+    reminders = {kind: dict(parts) for kind, parts in DEFAULT_REMINDERS.items()}
+    for kind in reminders:
+        for part, text in options.reminders[kind].items():
+            if text:
+                reminders[kind][part] = text
+    return SiteSettings(
+        site_name=site_name,
+        site_url=site_url or None,
+        reminders=reminders,
+        home_events=options.home_events,
+        home_testimonials=options.home_testimonials,
+        home_announcements=options.home_announcements,
+        nav_campaigns_limit=options.nav_campaigns_limit,
+    )

@@ -1,0 +1,168 @@
+"""The MkDocs plugin: wires MkDocs events to the pure core (``pipeline``), nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..load import LoadCache
+from ..pipeline import build_portal
+from ..publishing import NowError, read_now
+from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
+from .config import PortalConfig, site_settings
+from .filters import base_of, page_environment
+from .nav import nest_children
+
+# Under mkdocs.plugins so that `mkdocs build --strict` counts the warnings; no prefix, so that
+# each problem reads exactly `campaigns/<file>.yml:<line>: <what is wrong>`.
+log = logging.getLogger("mkdocs.plugins.campaign_portal")
+
+PACKAGE_DIR = Path(__file__).parent.parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+ASSETS_DIR = PACKAGE_DIR / "assets"
+ASSET_URIS = {"css": "assets/portal/portal.css", "js": "assets/portal/portal.js"}
+PREVIEW_VARIABLE = "PORTAL_PREVIEW"
+
+
+class CampaignPortalPlugin(BasePlugin[PortalConfig]):
+    """Generates the portal's pages, feeds and calendars from campaigns/."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        # Not per-build state: what `mkdocs serve` carries from one rebuild to the next, keyed
+        # on content (see LoadCache and OutputCache: never stale, never more than one build's worth).
+        self.output_cache: OutputCache | None = None
+        self.load_cache: LoadCache | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.now: dt.datetime | None = None
+        self.preview = False
+        self.campaigns_path = Path()
+        self.specs: dict[str, PageSpec] = {}
+        self.env: jinja2.Environment | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+        self.output_cache = OutputCache() if self.is_serve else None
+        self.load_cache = LoadCache() if self.is_serve else None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._reset()
+        try:
+            self.now = read_now()
+        except NowError as error:
+            raise PluginError(str(error)) from None
+        self.preview = self.is_serve and (
+            self.config.preview_scheduled
+            or os.environ.get(PREVIEW_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
+        )
+        self.campaigns_path = Path(config.config_file_path or ".").parent / self.config.campaigns_dir
+        # Lowest priority, so that a template in overrides/ always wins.
+        if str(TEMPLATES_DIR) not in config.theme.dirs:
+            config.theme.dirs.append(str(TEMPLATES_DIR))
+        if ASSET_URIS["css"] not in config.extra_css:
+            config.extra_css.append(ASSET_URIS["css"])
+        if ASSET_URIS["js"] not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(ASSET_URIS["js"])
+        return config
+
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.now is not None
+        built = build_portal(
+            self.campaigns_path,
+            self.site_settings(config),
+            now=self.now,
+            preview=self.preview,
+            display_root=Path(config.config_file_path or ".").parent,
+            asset_exists=lambda path: files.get_file_from_path(path) is not None,
+            load_cache=self.load_cache,
+            output_cache=self.output_cache,
+        )
+        for problem in built.problems:
+            log.warning(str(problem))
+        self._add_content(files, config, built.content)
+        return files
+
+    def _add_content(self, files: Files, config: MkDocsConfig, content: SiteContent) -> None:
+        taken = {file.dest_uri: file for file in files}
+        for uri in ASSET_URIS.values():
+            asset = File.generated(config, uri, abs_src_path=str(ASSETS_DIR / Path(uri).name))
+            self._add(files, taken, asset, "the portal's assets")
+        for spec in content.pages:
+            # Leaf pages join the navigation through on_nav, under their index page, or not at all.
+            inclusion = InclusionLevel.NOT_IN_NAV if spec.nav_parent or not spec.in_nav else InclusionLevel.INCLUDED
+            file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
+            if self._add(files, taken, file, f"the generated page '{spec.title}'"):
+                self.specs[spec.src_uri] = spec
+        for generated in content.files:
+            self._add(files, taken, File.generated(config, generated.uri, content=generated.content), generated.what)
+
+    def _add(self, files: Files, taken: dict[str, File], file: File, what: str) -> bool:
+        existing = taken.get(file.dest_uri) or files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            log.warning(
+                f"{self.config.campaigns_dir}: {what} would be written to {file.dest_uri}, "
+                f"which content/{existing.src_uri} already uses; rename or remove one of them"
+            )
+            return False
+        files.append(file)
+        taken[file.dest_uri] = file
+        return True
+
+    def site_settings(self, config: MkDocsConfig) -> SiteSettings:
+        """The site-wide settings the core needs, read from mkdocs.yml and this plugin's options."""
+        return site_settings(self.config, config.site_name, config.site_url)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """List campaign pages under the Campaigns index, as a section the index page heads."""
+        nest_children(nav, files, self.specs)
+        return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        # Material prints page titles and descriptions unescaped (they normally come from
+        # trusted Markdown), so text from campaign files is escaped before it gets there.
+        page.meta["title"] = str(escape(spec.title))
+        page.meta["template"] = "portal/page.html"
+        # Portal pages have no table of contents, so the cards get its width. Pages outside the
+        # navigation (and the home page, a landing page) drop the empty section sidebar too;
+        # on phones the drawer still shows the whole site.
+        listed = spec.in_nav and spec.src_uri != "index.md"
+        page.meta.setdefault("hide", ["toc"] if listed else ["navigation", "toc"])
+        page.meta["portal_feeds"] = spec.feeds
+        if spec.description:
+            page.meta["description"] = str(escape(" ".join(spec.description.split())))
+        if spec.scheduled_for is not None:
+            page.meta["portal_scheduled_for"] = spec.scheduled_for
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return html
+        if self.env is None:
+            self.env = page_environment(config.theme.dirs, config.site_name)
+        template = self.env.get_template(spec.template)
+        return template.render(spec.context, page=page, base=base_of(page.url), spec=spec)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.campaigns_path))
+        return server

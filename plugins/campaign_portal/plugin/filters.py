@@ -1,0 +1,89 @@
+"""What the page templates may call: filters for dates and numbers, and the helpers that answer
+"where is this item?" (``url_for``) and "when does it go live?" (``scheduled``) from the rules."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..model import Event
+from ..rules import dates, urls
+
+_ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789-"
+
+
+def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
+    """The Jinja environment that draws the bodies of portal pages, from the theme's folders."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(dirs),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        # A new environment each build: no need to check every template file's date on every page.
+        auto_reload=False,
+    )
+    env.filters["date"] = dates.format_date
+    env.filters["time"] = dates.format_time
+    env.filters["datetime"] = dates.format_datetime
+    env.filters["short_date"] = dates.short_date
+    env.filters["event_when"] = event_when
+    env.filters["iso"] = lambda value: value.isoformat()
+    env.filters["url"] = relative_url
+    env.filters["number"] = number
+    env.filters["avatar_tone"] = avatar_tone
+    env.globals["site_name"] = site_name
+    env.globals["url_for"] = url_for
+    env.globals["tag_url"] = tag_url
+    env.globals["scheduled"] = scheduled
+    return env
+
+
+@jinja2.pass_context
+def relative_url(context: Any, uri: str) -> str:
+    """A site-relative URI as a link that works from the current page, at any site sub-path."""
+    return str(context.get("base", "")) + uri
+
+
+@jinja2.pass_context
+def url_for(context: Any, item: Any, child: Any = None) -> str:
+    """The link to an item (``rules.urls.url_for``) from the current page."""
+    return str(context.get("base", "")) + urls.url_for(item, child)
+
+
+@jinja2.pass_context
+def tag_url(context: Any, tag: str) -> str:
+    """The link to a tag's page, from the tag as written in a campaign file."""
+    return str(context.get("base", "")) + urls.tag_uri_of(tag)
+
+
+@jinja2.pass_context
+def scheduled(context: Any, campaign: Any, item: Any = None) -> Any:
+    """When a previewed item goes live, or None for an item that is public."""
+    return context["portal"].schedule_of(campaign, item)
+
+
+def base_of(page_url: str) -> str:
+    depth = page_url.count("/")
+    return "../" * depth if depth else "./"
+
+
+def event_when(event: Event) -> Markup:
+    """`Wed 20 Jan 2027, 12:30–13:30 GMT` in the event's own zone."""
+    return escape(dates.event_when(event))
+
+
+@functools.lru_cache(maxsize=4096)
+def avatar_tone(leader_id: str) -> int:
+    """One of six colours for a leader's initials, the same on every page: a small hash of the id."""
+    total = 0
+    for character in leader_id:
+        total = (total * 11 + _ID_CHARACTERS.find(character) + 1) % 997
+    return total % 6
+
+
+def number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -1,0 +1,126 @@
+"""Every URL of the portal, in one place: pages, feeds, calendars, drafts and anchors.
+
+Each function returns a site-relative URI (no leading slash) made from ids, which are slugs,
+so there is nothing to escape. ``url_for`` is what templates call (through the plugin's
+``url_for`` global, which makes the URI relative to the page); code calls the functions.
+The URL table of the spec is this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Campaign, Event, Leader, Message, Story, Testimonial
+from .slugs import slugify
+
+# Pages and files that exist once per site, by the name templates use for them.
+SITE_URIS = {
+    "home": "",
+    "campaigns": "campaigns/",
+    "events": "events/",
+    "leaders": "leaders/",
+    "feed": "feed.xml",
+    "calendar": "events/calendar.ics",
+}
+
+
+def _id(item: Campaign | Event | Leader | str) -> str:
+    return item if isinstance(item, str) else item.id
+
+
+def campaign_uri(campaign: Campaign | str) -> str:
+    return f"campaigns/{_id(campaign)}/"
+
+
+def event_uri(campaign: Campaign | str, event: Event | str) -> str:
+    return f"{campaign_uri(campaign)}events/{_id(event)}/"
+
+
+def leader_uri(leader: Leader | str) -> str:
+    return f"leaders/{_id(leader)}/"
+
+
+def tag_uri(slug: str) -> str:
+    return f"tags/{slug}/"
+
+
+def tag_uri_of(tag: str) -> str:
+    """The page of a tag as written in a campaign file."""
+    return tag_uri(slugify(tag))
+
+
+def page_source(uri: str) -> str:
+    """The (generated) Markdown file whose page is at ``uri``: ``campaigns/x/`` -> ``campaigns/x/index.md``."""
+    return f"{uri}index.md"
+
+
+def feed_uri(page: str) -> str:
+    """The RSS feed of a page (``""`` for the site's)."""
+    return f"{page}feed.xml"
+
+
+def json_feed_uri(rss_uri: str) -> str:
+    """The JSON Feed twin of an RSS feed."""
+    return rss_uri.rsplit("/", 1)[0] + "/feed.json" if "/" in rss_uri else "feed.json"
+
+
+def campaign_calendar_uri(campaign: Campaign | str) -> str:
+    return f"{campaign_uri(campaign)}calendar.ics"
+
+
+def event_calendar_uri(campaign: Campaign | str, event: Event | str) -> str:
+    return f"{event_uri(campaign, event)}event.ics"
+
+
+def announcement_draft_uri(leader: Leader, campaign: Campaign, message: Message) -> str:
+    return f"{leader_uri(leader)}drafts/{campaign.id}/{message.id}.eml"
+
+
+def reminder_anchor(campaign: Campaign, event: Event, kind: str) -> str:
+    return f"{campaign.id}--{event.id}--{kind.replace('_', '-')}"
+
+
+def announcement_anchor(campaign: Campaign, message: Message) -> str:
+    """The anchor of a leader's copy of a message on their page."""
+    return f"{campaign.id}--{message.id}"
+
+
+def reminder_draft_uri(leader: Leader, campaign: Campaign, event: Event, kind: str) -> str:
+    return f"{leader_uri(leader)}drafts/{campaign.id}/{event.id}.{kind.replace('_', '-')}.eml"
+
+
+def fragment_in(campaign: Campaign, item: Message | Testimonial | Story) -> str:
+    """Where on its campaign's page a message, testimonial or story is."""
+    if isinstance(item, Message):
+        return f"{campaign_uri(campaign)}#announcement-{item.id}"
+    if isinstance(item, Testimonial):
+        return f"{campaign_uri(campaign)}#{item.anchor}"
+    return f"{campaign_uri(campaign)}#story"
+
+
+def url_for(item: Any, child: Any = None) -> str:
+    """The site-relative URI of what a template shows.
+
+    ``url_for(campaign)``, ``url_for(leader)``, ``url_for(campaign, event)``, ``url_for(campaign, message)``
+    (and testimonial, story), or a site page by name: ``url_for("events")``.
+    """
+    if isinstance(item, Campaign):
+        if child is None:
+            return campaign_uri(item)
+        if isinstance(child, Event):
+            return event_uri(item, child)
+        return fragment_in(item, child)
+    if isinstance(item, Leader):
+        return leader_uri(item)
+    if isinstance(item, str) and item in SITE_URIS:
+        return SITE_URIS[item]
+    raise TypeError(f"no URL for {type(item).__name__} {item!r}")
+
+
+def absolute(uri: str, site_url: str | None) -> str:
+    """A site URL as readers outside the site need it: absolute when ``site_url`` is known."""
+    return site_root(site_url) + uri
+
+
+def site_root(site_url: str | None) -> str:
+    return site_url.rstrip("/") + "/" if site_url else "/"

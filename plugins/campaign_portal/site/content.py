@@ -1,0 +1,73 @@
+"""What the site build returns: page specifications and generated files, and the messages it rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from ..model import Campaign, Event, Leader, Message, Problem
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    uri: str  # site-relative
+    kind: str  # "rss" | "json"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A generated page: its file, title, body template and what the template sees."""
+
+    src_uri: str
+    url: str
+    title: str
+    template: str
+    context: dict[str, Any]
+    description: str = ""
+    in_nav: bool = False
+    nav_parent: str | None = None  # src_uri of the index page this page is listed under
+    feeds: tuple[FeedLink, ...] = ()
+    scheduled_for: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    uri: str
+    content: bytes
+    what: str  # for collision reports: which item produced it
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """One message as one leader sends it: ready to copy, with its email draft."""
+
+    anchor: str
+    kind: str  # "announcement" | "reminder"
+    title: str
+    subject: str
+    body_markdown: str
+    body_html: Markup
+    body_text: str
+    short: str | None
+    mailto: str | None
+    eml_uri: str
+    leader: Leader
+    campaign: Campaign
+    message: Message | None = None
+    event: Event | None = None
+    reminder: str | None = None
+    send_on: dt.date | None = None
+    scheduled_for: dt.datetime | None = None
+    eml: bytes = field(default=b"", repr=False, compare=False)
+
+
+@dataclass
+class SiteContent:
+    pages: list[PageSpec] = field(default_factory=list)
+    files: list[GeneratedFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # what the Markdown sanitiser changed

@@ -1,0 +1,205 @@
+"""Personal messages: each announcement as each of its leaders sends it, and each host's reminders.
+
+A message is rendered from its templates and the contexts (``contexts``), then its body is made
+safe HTML and plain text, a mailto: link and an email draft. The drafts are files of their own
+(``drafts``), written by the build, not as a side effect of rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from markupsafe import Markup
+
+from ..model import Campaign, Event, Leader, Message, SourceRef, TemplateText
+from ..rules import schedule, urls
+from ..text.templates import CompiledTemplate, MessageTemplateError, compile_template, render_template
+from ..writers.eml import build_eml, mailto_link
+from .content import GeneratedFile, RenderedMessage
+from .contexts import campaign_context, event_context, leader_context, site_context
+from .scope import Scope
+from .settings import REMINDER_LABELS
+
+Templates = dict[str, CompiledTemplate]
+
+
+def compile_reminders(scope: Scope) -> dict[str, Templates]:
+    """The reminder wording from the settings, compiled; a wrong one is a problem at its option."""
+    compiled: dict[str, Templates] = {}
+    for kind, parts in scope.settings.reminders.items():
+        compiled[kind] = {}
+        for part, text in parts.items():
+            try:
+                compiled[kind][part] = compile_template(
+                    TemplateText(text, SourceRef(f"mkdocs.yml (reminders.{kind}.{part})", 1)),
+                    markdown=part != "subject",
+                )
+            except MessageTemplateError as error:
+                scope.problems.append(error.problem)
+    return compiled
+
+
+def _rendered_parts(scope: Scope, templates: Templates, context: dict[str, Any], values: Hashable) -> dict[str, str] | None:
+    """Each part rendered, kept across serve rebuilds while the templates and ``values`` (a
+    hashable copy of everything in ``context``) are the same: rendering is deterministic."""
+    key = ("parts", tuple(templates.items()), values)
+    parts = scope.cache.get(key, _render_parts, scope, templates, context)
+    if parts is None:
+        scope.cache.discard(key)  # rendered again next time, so that its problem is reported on every build
+    return parts
+
+
+def _render_parts(scope: Scope, templates: Templates, context: dict[str, Any]) -> dict[str, str] | None:
+    rendered: dict[str, str] = {}
+    for part, template in templates.items():
+        try:
+            rendered[part] = render_template(template, context)
+        except MessageTemplateError as error:
+            scope.problems.append(error.problem)
+            return None
+    return rendered
+
+
+def _message_templates(message: Message) -> Templates:
+    templates = {
+        "subject": compile_template(message.subject, markdown=False),
+        "body": compile_template(message.body),
+    }
+    if message.short is not None:
+        templates["short"] = compile_template(message.short)
+    return templates
+
+
+def announcements(scope: Scope) -> list[RenderedMessage]:
+    """Every leader's copy of every public message, campaign by campaign."""
+    rendered: list[RenderedMessage] = []
+    site, site_values = site_context(scope)
+    for campaign in scope.campaigns:
+        campaign_ctx, campaign_values = campaign_context(scope, campaign)
+        for message in campaign.messages:
+            moment = schedule.announced_at(campaign, message)
+            upcoming_contexts = [
+                event_context(scope, campaign, event)
+                for _, event in scope.events_by_campaign[campaign.id]
+                if not event.cancelled and event.starts > moment
+            ]
+            upcoming = [context for context, _ in upcoming_contexts]
+            upcoming_values = tuple(values for _, values in upcoming_contexts)
+            templates = _message_templates(message)
+            for leader_id in message.leaders:
+                leader = scope.leaders[leader_id]
+                leader_ctx, leader_values = leader_context(scope, leader)
+                context = {
+                    "leader": leader_ctx,
+                    "campaign": campaign_ctx,
+                    "events": upcoming,
+                    "next_event": upcoming[0] if upcoming else None,
+                    "site": site,
+                }
+                values = (leader_values, campaign_values, upcoming_values, site_values)
+                parts = _rendered_parts(scope, templates, context, values)
+                if parts is None:
+                    continue
+                rendered.append(
+                    _rendered_message(
+                        scope,
+                        parts,
+                        kind="announcement",
+                        anchor=urls.announcement_anchor(campaign, message),
+                        title=message.title,
+                        leader=leader,
+                        campaign=campaign,
+                        message=message,
+                        eml_uri=urls.announcement_draft_uri(leader, campaign, message),
+                        source=message.body.source,
+                        scheduled_for=scope.public.schedule_of(campaign, message),
+                    )
+                )
+    return rendered
+
+
+def reminders(scope: Scope, templates_by_kind: dict[str, Templates]) -> list[RenderedMessage]:
+    """Each host's reminders of each event still to come, in event order."""
+    rendered: list[RenderedMessage] = []
+    site, site_values = site_context(scope)
+    for campaign, event in scope.events:
+        if event.cancelled or scope.is_past(event):
+            continue
+        campaign_ctx, campaign_values = campaign_context(scope, campaign)
+        event_ctx, event_values = event_context(scope, campaign, event)
+        for leader_id in event.hosts:
+            leader = scope.leaders[leader_id]
+            leader_ctx, leader_values = leader_context(scope, leader)
+            context = {"leader": leader_ctx, "campaign": campaign_ctx, "event": event_ctx, "site": site}
+            values = (leader_values, campaign_values, event_values, site_values)
+            for kind, templates in templates_by_kind.items():
+                parts = _rendered_parts(scope, templates, context, values)
+                if parts is not None:
+                    rendered.append(_reminder(scope, parts, kind, leader, campaign, event))
+    return rendered
+
+
+def _reminder(
+    scope: Scope, parts: dict[str, str], kind: str, leader: Leader, campaign: Campaign, event: Event
+) -> RenderedMessage:
+    return _rendered_message(
+        scope,
+        parts,
+        kind="reminder",
+        anchor=urls.reminder_anchor(campaign, event, kind),
+        title=f"{REMINDER_LABELS.get(kind, kind)}: {event.title}",
+        leader=leader,
+        campaign=campaign,
+        event=event,
+        reminder=kind,
+        send_on=schedule.reminder_day(event, kind),
+        eml_uri=urls.reminder_draft_uri(leader, campaign, event, kind),
+        source=event.source,
+        scheduled_for=scope.public.schedule_of(campaign, event),
+    )
+
+
+def _rendered_message(scope: Scope, parts: dict[str, str], *, source: SourceRef, **fields: Any) -> RenderedMessage:
+    subject = " ".join(parts.get("subject", "").split())
+    body = parts.get("body", "")
+    short = parts.get("short")
+    leader: Leader = fields["leader"]
+    markup = scope.markup
+
+    def make() -> tuple[Markup, str, str | None, str | None, bytes]:
+        # markup.text, not scope.text: this runs once per cache entry, and an entry made
+        # inside another would be dropped whenever the outer one is reused.
+        # Bodies are Markdown: a single line break is a space, as authors wrapping long
+        # lines in YAML expect; paragraphs are separated by a blank line.
+        body_html = markup.html(body, source, what="a message body")
+        body_text = markup.text(body)
+        short_text = " ".join(markup.text(short).split()) if short else None
+        eml = build_eml(subject, body_text, str(body_html), sender=leader.email)
+        return body_html, body_text, short_text, mailto_link(subject, body_text), eml
+
+    key = ("message", subject, body, short, leader.email, source)
+    warned = len(markup.warnings)
+    body_html, body_text, short_text, mailto, eml = scope.cache.get(key, make)
+    if len(markup.warnings) > warned:
+        scope.cache.discard(key)  # made again next time, so that its warning is given on every build
+    return RenderedMessage(
+        subject=subject,
+        body_markdown=body,
+        body_html=body_html,
+        body_text=body_text,
+        short=short_text,
+        mailto=mailto,
+        eml=eml,
+        **fields,
+    )
+
+
+def drafts(messages: list[RenderedMessage]) -> list[GeneratedFile]:
+    """Each message's email draft, as the file a leader downloads."""
+    return [
+        GeneratedFile(message.eml_uri, message.eml, f"the email draft of {message.anchor} for {message.leader.id}")
+        for message in messages
+    ]
+
+

@@ -1,0 +1,186 @@
+"""One function per kind of page: what the page is, which template draws it and what that template sees.
+
+Templates draw the pages (plugin: ``templates/portal/``); these functions only choose the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Campaign, Event, Leader
+from ..rules import urls
+from ..rules.slugs import slugify
+from .calendar_entries import calendar_links
+from .content import FeedLink, PageSpec
+from .contexts import event_when
+from .indexes import Indexes
+from .scope import Scope
+
+
+def _page(scope: Scope, uri: str, title: str, template: str, context: dict[str, Any], **extra: Any) -> PageSpec:
+    common = {
+        "portal": scope.public,
+        "now": scope.now,
+        "today": scope.today,
+        "markup": scope.markup,
+        "leaders": scope.leaders,
+        "phase_of": lambda c: c.phase(scope.today),
+        "is_past": scope.is_past,
+        "tag_slug": slugify,
+    }
+    return PageSpec(
+        src_uri=urls.page_source(uri), url=uri, title=title, template=template, context={**common, **context}, **extra
+    )
+
+
+def site_feed_link(scope: Scope) -> FeedLink:
+    return FeedLink(f"{scope.settings.site_name}: everything new", urls.feed_uri(""), "rss")
+
+
+def campaign_feed_link(campaign: Campaign) -> FeedLink:
+    return FeedLink(f"{campaign.title}: news", urls.feed_uri(urls.campaign_uri(campaign)), "rss")
+
+
+def home_page(scope: Scope, indexes: Indexes) -> PageSpec:
+    settings, today = scope.settings, scope.today
+    upcoming, _ = scope.split_by_time(scope.events)
+    stories = sorted(indexes.stories, key=lambda c: c.story.publish, reverse=True)  # type: ignore[union-attr]
+    return _page(
+        scope,
+        urls.SITE_URIS["home"],
+        settings.site_name,
+        "portal/home.html",
+        {
+            "active_campaigns": [c for c in indexes.ordered_campaigns if c.phase(today) == "active"],
+            "upcoming_campaigns": [c for c in indexes.ordered_campaigns if c.phase(today) == "upcoming"],
+            "next_events": upcoming[: settings.home_events],
+            "testimonials": indexes.testimonials[: settings.home_testimonials],
+            "announcements": indexes.newest_announcements[: settings.home_announcements],
+            "stories": stories[:2],
+        },
+        in_nav=True,
+        feeds=(site_feed_link(scope),),
+        description="Learning campaigns, events and leader messages.",
+    )
+
+
+def campaigns_page(scope: Scope, indexes: Indexes) -> PageSpec:
+    return _page(
+        scope,
+        urls.SITE_URIS["campaigns"],
+        "Campaigns",
+        "portal/campaigns.html",
+        {"campaigns": indexes.ordered_campaigns, "tags": sorted(indexes.tag_names.items(), key=lambda t: t[1].lower())},
+        in_nav=True,
+        feeds=(site_feed_link(scope),),
+        description="Every learning campaign, active first.",
+    )
+
+
+def tag_pages(scope: Scope, indexes: Indexes) -> list[PageSpec]:
+    return [
+        _page(
+            scope,
+            urls.tag_uri(slug),
+            f"Campaigns about {indexes.tag_names[slug]}",
+            "portal/tag.html",
+            {"tag": indexes.tag_names[slug], "campaigns": campaigns},
+        )
+        for slug, campaigns in sorted(indexes.tag_campaigns.items())
+    ]
+
+
+def events_page(scope: Scope) -> PageSpec:
+    upcoming, past = scope.split_by_time(scope.events)
+    return _page(
+        scope,
+        urls.SITE_URIS["events"],
+        "Events",
+        "portal/events.html",
+        {"upcoming": upcoming, "past": past},
+        in_nav=True,
+        feeds=(site_feed_link(scope),),
+        description="Lunch-and-learns, town halls, workshops and webinars.",
+    )
+
+
+def leaders_page(scope: Scope, indexes: Indexes) -> PageSpec:
+    return _page(
+        scope,
+        urls.SITE_URIS["leaders"],
+        "Leaders",
+        "portal/leaders.html",
+        {
+            "leader_list": sorted(scope.leaders.values(), key=lambda leader: (leader.name.lower(), leader.id)),
+            "message_counts": {k: len(v) for k, v in indexes.leader_messages.items()},
+            "event_counts": {k: len(v) for k, v in indexes.leader_events.items()},
+        },
+        in_nav=True,
+        description="The leaders behind our learning campaigns.",
+    )
+
+
+def campaign_page(scope: Scope, indexes: Indexes, campaign: Campaign) -> PageSpec:
+    upcoming, past = scope.split_by_time(scope.events_by_campaign[campaign.id])
+    return _page(
+        scope,
+        urls.campaign_uri(campaign),
+        campaign.title,
+        "portal/campaign.html",
+        {
+            "campaign": campaign,
+            "announcements": indexes.campaign_announcements[campaign.id],
+            "upcoming": upcoming,
+            "past": past,
+            "testimonials": indexes.campaign_testimonials[campaign.id],
+            "calendar_uri": urls.campaign_calendar_uri(campaign),
+            "feed_uri": urls.feed_uri(urls.campaign_uri(campaign)),
+        },
+        in_nav=len(scope.campaigns) <= scope.settings.nav_campaigns_limit,
+        nav_parent=urls.page_source(urls.SITE_URIS["campaigns"]),
+        feeds=(campaign_feed_link(campaign),),
+        description=scope.text(campaign.summary)[:200],
+        scheduled_for=scope.public.schedule_of(campaign),
+    )
+
+
+def event_page(scope: Scope, campaign: Campaign, event: Event) -> PageSpec:
+    return _page(
+        scope,
+        urls.event_uri(campaign, event),
+        event.title,
+        "portal/event.html",
+        {
+            "campaign": campaign,
+            "event": event,
+            "ics_uri": urls.event_calendar_uri(campaign, event),
+            "calendar_links": calendar_links(scope, campaign, event),
+            "past": scope.is_past(event),
+        },
+        feeds=(campaign_feed_link(campaign),),
+        description=f"{event.type_label} on {event_when(scope, campaign, event)}",
+        scheduled_for=scope.public.schedule_of(campaign, event),
+    )
+
+
+def leader_page(scope: Scope, indexes: Indexes, leader: Leader) -> PageSpec:
+    hosted_upcoming, hosted_past = scope.split_by_time(indexes.leader_events[leader.id])
+    feed = urls.feed_uri(urls.leader_uri(leader))
+    return _page(
+        scope,
+        urls.leader_uri(leader),
+        leader.name,
+        "portal/leader.html",
+        {
+            "leader": leader,
+            "messages": indexes.leader_messages[leader.id],
+            "reminders": indexes.leader_reminders[leader.id],
+            "testimonials": indexes.leader_testimonials[leader.id],
+            "hosted_upcoming": hosted_upcoming,
+            "hosted_past": hosted_past,
+            "sponsored": indexes.leader_sponsored[leader.id],
+            "feed_uri": feed,
+        },
+        feeds=(FeedLink(f"{leader.name}: messages to send", feed, "rss"),),
+        description=f"{leader.name}, {leader.title}: messages ready to send, reminders and events.",
+    )
