@@ -37,6 +37,7 @@ browser-deps:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 unit: setup
 	$(BIN)/python -m pytest -m "not browser"
