@@ -187,15 +187,7 @@ def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) > MAX_DEPTH:
                     return None, [Problem(path, line, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")]
-                container: YamlMap | YamlList
-                if isinstance(event, yaml.MappingStartEvent):
-                    container = YamlMap()
-                    container.key_lines = {}
-                    container.value_lines = {}
-                else:
-                    container = YamlList()
-                    container.item_lines = []
-                container.line = line
+                container = _container(event, line)
                 builder.collection_tag(event.tag, line)
                 builder.add(stack[-1], container, line, 0)
                 stack.append(_Frame(container, event.anchor))
@@ -220,12 +212,32 @@ def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
                     break
             if builder.expanded > MAX_NODES:
                 return None, [Problem(path, line, "aliases expand to too many values; write the data out instead")]
-    except yaml.MarkedYAMLError as error:
+    except yaml.YAMLError as error:
+        return None, [_error_problem(error, text, path)]
+    return (root[0] if root else None), builder.problems
+
+
+def _container(event: yaml.MappingStartEvent | yaml.SequenceStartEvent, line: int) -> YamlMap | YamlList:
+    container: YamlMap | YamlList
+    if isinstance(event, yaml.MappingStartEvent):
+        container = YamlMap()
+        container.key_lines = {}
+        container.value_lines = {}
+    else:
+        container = YamlList()
+        container.item_lines = []
+    container.line = line
+    return container
+
+
+def _error_problem(error: yaml.YAMLError, text: str, path: str) -> Problem:
+    """What the parser could not read, at its line."""
+    if isinstance(error, yaml.MarkedYAMLError):
         mark: Any = error.problem_mark or error.context_mark
         where = mark.line + 1 if mark is not None else 1
         what = error.problem or error.context or "invalid YAML"
-        return None, [Problem(path, where, f"YAML syntax error: {what}")]
-    except yaml.reader.ReaderError as error:
+        return Problem(path, where, f"YAML syntax error: {what}")
+    if isinstance(error, yaml.reader.ReaderError):
         # A character YAML does not allow in a file, such as NUL or another control character.
         # libyaml counts the position in UTF-8 bytes, PyYAML's own reader in characters.
         if _LIBYAML:
@@ -233,10 +245,8 @@ def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
         else:
             where = text[: error.position].count("\n") + 1
         code = error.character if isinstance(error.character, int) else ord(error.character)
-        return None, [Problem(path, where, f"the file contains the character U+{code:04X}, which YAML does not allow; remove it")]
-    except yaml.YAMLError as error:
-        return None, [Problem(path, 1, f"YAML error: {' '.join(str(error).split())}")]
-    return (root[0] if root else None), builder.problems
+        return Problem(path, where, f"the file contains the character U+{code:04X}, which YAML does not allow; remove it")
+    return Problem(path, 1, f"YAML error: {' '.join(str(error).split())}")
 
 
 def _show_tag(tag: str) -> str:

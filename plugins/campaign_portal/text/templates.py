@@ -19,6 +19,9 @@ filters, so that is all a template may do. On top of Jinja's sandbox:
   ``MAX_LOOP_ITERATIONS`` times, no value or output may grow past
   ``MAX_RENDERED_CHARS`` (``*``, ``**``, ``+``, ``~``, ``join`` and every filter
   check their input first), and a render stops after ``RENDER_SECONDS``.
+
+One module, a little over 400 lines, on purpose: the sandbox's allow-lists, its budget and the
+compiler hook that enforces them only make sense read together, and a gap between them is a hole.
 """
 
 from __future__ import annotations
