@@ -59,9 +59,6 @@ class OutputCache:
         if key in self._previous:
             self._current[key] = self._previous.pop(key)
 
-    def discard(self, key: Hashable) -> None:
-        self._current.pop(key, None)
-
     def next_build(self) -> None:
         self._previous, self._current = self._current, {}
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..model import Campaign, Event, Leader, Message, SourceRef, TemplateText
+from ..model import Campaign, Event, Leader, Message, Problem, SourceRef, TemplateText
 from ..rules import schedule, urls
 from ..text.templates import CompiledTemplate, MessageTemplateError, compile_template, render_template
 from ..writers.eml import build_eml, mailto_link
@@ -22,6 +22,7 @@ from .scope import Scope
 from .settings import REMINDER_LABELS
 
 Templates = dict[str, CompiledTemplate]
+BODY = "a message body"
 
 
 def compile_reminders(scope: Scope) -> dict[str, Templates]:
@@ -42,23 +43,22 @@ def compile_reminders(scope: Scope) -> dict[str, Templates]:
 
 def _rendered_parts(scope: Scope, templates: Templates, context: dict[str, Any], values: Hashable) -> dict[str, str] | None:
     """Each part rendered, kept across serve rebuilds while the templates and ``values`` (a
-    hashable copy of everything in ``context``) are the same: rendering is deterministic."""
+    hashable copy of everything in ``context``) are the same: rendering is deterministic. A
+    template that fails is kept with its problem, which is reported on every build."""
     key = ("parts", tuple(templates.items()), values)
-    parts = scope.cache.get(key, _render_parts, scope, templates, context)
-    if parts is None:
-        scope.cache.discard(key)  # rendered again next time, so that its problem is reported on every build
+    parts, problems = scope.cache.get(key, _render_parts, templates, context)
+    scope.problems.extend(problems)
     return parts
 
 
-def _render_parts(scope: Scope, templates: Templates, context: dict[str, Any]) -> dict[str, str] | None:
+def _render_parts(templates: Templates, context: dict[str, Any]) -> tuple[dict[str, str] | None, tuple[Problem, ...]]:
     rendered: dict[str, str] = {}
     for part, template in templates.items():
         try:
             rendered[part] = render_template(template, context)
         except MessageTemplateError as error:
-            scope.problems.append(error.problem)
-            return None
-    return rendered
+            return None, (error.problem,)
+    return rendered, ()
 
 
 def _message_templates(message: Message) -> Templates:
@@ -167,22 +167,20 @@ def _rendered_message(scope: Scope, parts: dict[str, str], *, source: SourceRef,
     leader: Leader = fields["leader"]
     markup = scope.markup
 
-    def make() -> tuple[Markup, str, str | None, str | None, bytes]:
-        # markup.text, not scope.text: this runs once per cache entry, and an entry made
-        # inside another would be dropped whenever the outer one is reused.
+    def make() -> tuple[Markup, str, str | None, str | None, bytes, str | None]:
         # Bodies are Markdown: a single line break is a space, as authors wrapping long
         # lines in YAML expect; paragraphs are separated by a blank line.
-        body_html = markup.html(body, source, what="a message body")
+        body_html = markup.html(body)
         body_text = markup.text(body)
         short_text = " ".join(markup.text(short).split()) if short else None
         eml = build_eml(subject, body_text, str(body_html), sender=leader.email)
-        return body_html, body_text, short_text, mailto_link(subject, body_text), eml
+        notice = markup.notice(body, what=BODY)
+        return body_html, body_text, short_text, mailto_link(subject, body_text), eml, notice
 
     key = ("message", subject, body, short, leader.email, source)
-    warned = len(markup.warnings)
-    body_html, body_text, short_text, mailto, eml = scope.cache.get(key, make)
-    if len(markup.warnings) > warned:
-        scope.cache.discard(key)  # made again next time, so that its warning is given on every build
+    body_html, body_text, short_text, mailto, eml, notice = scope.cache.get(key, make)
+    if notice is not None:  # what the sanitiser changed, said on every build, reused or not
+        markup.warn(source, BODY, notice)
     return RenderedMessage(
         subject=subject,
         body_markdown=body,

@@ -230,9 +230,18 @@ class MarkupRenderer:
         if source is not None and not isinstance(text, CheckedMarkdown) and (source, what) not in self._warned:
             message = _describe(rendered, what)
             if message is not None:
-                self._warned.add((source, what))
-                self.warnings.append(Problem.at(source, message))
+                self.warn(source, what, message)
         return Markup(rendered.html)
+
+    def warn(self, source: SourceRef, what: str, message: str) -> None:
+        """Report ``message`` about ``what`` at ``source``, once per renderer (that is, per build)."""
+        if (source, what) not in self._warned:
+            self._warned.add((source, what))
+            self.warnings.append(Problem.at(source, message))
+
+    def notice(self, text: str, *, what: str = "text") -> str | None:
+        """What ``html(text, source, what=what)`` would warn about, without reporting it."""
+        return _describe(self._rendered(text, False), what) if text else None
 
     def _rendered(self, text: str, line_breaks: bool) -> _Rendered:
         """``text`` rendered, once per build."""
