@@ -127,7 +127,7 @@ def _doc_page(
         f"See [the guide](https://learning.example.com/guides/{rng.randrange(10**4)}/) for the background.",
     ]
     # Paragraphs up to the size before the last section, the last one cut to fit.
-    room = markdown_bytes - len("\n\n".join(tail)) - 2
+    room = markdown_bytes - len("\n\n".join(tail)) - 3  # the blank line before the tail, the final newline
     body = "\n\n".join(head)
     while len(body) < room:
         body += "\n\n" + _paragraph(rng)
