@@ -49,12 +49,14 @@ class Split:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
         self.calls: dict[str, int] = defaultdict(int)
+        self.by_page_kind: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self._stack: list[float] = []  # time taken by timed children of each open call
 
     def timed(self, label: str | Callable[..., str], function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)  # keeps mkdocs_priority and the like
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             name = label(*args, **kwargs) if callable(label) else label
+            page = kwargs.get("page", args[0] if args and hasattr(args[0], "file") else None)
             start = time.process_time()
             self._stack.append(0.0)
             try:
@@ -64,10 +66,21 @@ class Split:
                 children = self._stack.pop()
                 self.seconds[name] += elapsed - children
                 self.calls[name] += 1
+                if page is not None and hasattr(page, "url"):
+                    self.by_page_kind[name][page_kind(page.url)] += elapsed - children
                 if self._stack:
                     self._stack[-1] += elapsed
 
         return wrapper
+
+
+def page_kind(url: str) -> str:
+    """A page's kind from its URL: ids (odd segments, or any with a digit) become ``*``."""
+    parts = [part for part in url.split("/") if part]
+    if not parts:
+        return "(home)"
+    kept = ["*" if index % 2 or any(char.isdigit() for char in part) else part for index, part in enumerate(parts)]
+    return "/".join(kept) + "/"
 
 
 def _file_label(file: Any, *args: Any, **kwargs: Any) -> str:
@@ -130,6 +143,7 @@ def run(project: Path, cprofile: Path | None, top: int) -> dict[str, Any]:
         "profiled": bool(profiler),
         "seconds": seconds,
         "calls": dict(split.calls),
+        "by_page_kind": {name: dict(kinds) for name, kinds in split.by_page_kind.items()},
     }
     report(result)
     if profiler and cprofile:
@@ -168,6 +182,11 @@ def report(result: dict[str, Any]) -> None:
     for label, value in sorted(seconds.items(), key=lambda item: -item[1]):
         if value >= 0.005 or label in calls:
             print(f"{label:<58} {value:>8.2f} {100 * value / total:>5.1f}% {calls.get(label, ''):>7}")
+    kinds: dict[str, dict[str, float]] = result["by_page_kind"]
+    print(f"\n{'by page kind (largest page events)':<58} {'s':>8} {'share':>6}")
+    for label, per_kind in sorted(kinds.items(), key=lambda item: -sum(item[1].values()))[:4]:
+        for kind, value in sorted(per_kind.items(), key=lambda item: -item[1])[:6]:
+            print(f"{label + ' ' + kind:<58} {value:>8.2f} {100 * value / total:>5.1f}%")
     print(f"\n{'by owner':<58} {'s':>8} {'share':>6}")
     for label, value in sorted(groups(seconds).items(), key=lambda item: -item[1]):
         print(f"{label:<58} {value:>8.2f} {100 * value / total:>5.1f}%")
