@@ -12,7 +12,13 @@ Every campaign draws from its own random stream (seed and index), so the first
 campaigns of a bigger data set are those of a smaller one, apart from which
 leaders they name (the registry grows with the data, as it would in a company).
 
-Run ``python -m bench.generate DIR --pages 3000`` to write one to look at.
+``shape=ISSUE_12`` makes the fixed shape of issue 12 instead of the mixed one: every
+campaign with exactly 4 events, 2 messages each sent by 2 leaders and 2 testimonials,
+half as many leaders as campaigns, and nothing embargoed at ``BENCH_NOW``; 600 campaigns
+give about 3,300 pages (``generate(folder, campaigns=600, shape=ISSUE_12)``).
+
+Run ``python -m bench.generate DIR --pages 3000`` (or ``DIR --campaigns 600 --shape issue12``)
+to write one to look at.
 """
 
 from __future__ import annotations
@@ -146,6 +152,37 @@ STORY_SENTENCES = [
 ]
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How many of each item a campaign gets (inclusive ranges), and how much is embargoed."""
+
+    name: str
+    events: tuple[int, int] = _EVENTS_PER_CAMPAIGN
+    messages: tuple[int, int] = (2, 4)
+    leaders_per_message: tuple[int, int] = (2, 4)
+    testimonials: tuple[int, int] = (1, 5)
+    leaders_per_campaign: float = 0.25  # the registry's size, relative to the number of campaigns
+    # Campaign start days relative to ``now``; a campaign is announced a week before it starts.
+    start_days: tuple[int, int] = (-600, 150)
+    event_embargo: float = 0.1  # share of events announced only two weeks ahead
+
+
+MIXED = Shape("mixed")
+# Issue 12's data set: 600 campaigns, each with 4 events, 2 messages sent by 2 leaders, 2 testimonials;
+# 300 leaders; everything public at BENCH_NOW (campaigns started up to a week before it).
+ISSUE_12 = Shape(
+    "issue12",
+    events=(4, 4),
+    messages=(2, 2),
+    leaders_per_message=(2, 2),
+    testimonials=(2, 2),
+    leaders_per_campaign=0.5,
+    start_days=(-600, 0),
+    event_embargo=0.0,
+)
+SHAPES = {shape.name: shape for shape in (MIXED, ISSUE_12)}
+
+
 @dataclass
 class DataSet:
     """What was written, and how many pages the portal will generate from it at ``now``."""
@@ -174,6 +211,7 @@ def generate(
     campaigns: int | None = None,
     seed: int = 1,
     now: dt.datetime = BENCH_NOW,
+    shape: Shape = MIXED,
 ) -> DataSet:
     """Write ``leaders.yml`` and the campaign files into ``campaigns_dir``; give ``pages`` or ``campaigns``.
 
@@ -183,7 +221,7 @@ def generate(
         if pages is None:
             raise ValueError("give the number of pages or of campaigns")
         campaigns = campaigns_for_pages(pages)
-        plan = _plan(campaigns, seed, now)
+        plan = _plan(campaigns, seed, now, shape)
         # Corrections from the plan's real count: embargoed campaigns and events make no pages,
         # and small data sets have fewer tags.
         for _ in range(4):
@@ -191,9 +229,9 @@ def generate(
             if better == campaigns:
                 break
             campaigns = better
-            plan = _plan(campaigns, seed, now)
+            plan = _plan(campaigns, seed, now, shape)
     else:
-        plan = _plan(campaigns, seed, now)
+        plan = _plan(campaigns, seed, now, shape)
     if campaigns_dir.exists() and any(campaigns_dir.iterdir()):
         raise FileExistsError(f"{campaigns_dir} is not empty; give a new folder")
     campaigns_dir.mkdir(parents=True, exist_ok=True)
@@ -220,9 +258,9 @@ class _Plan:
     expected_pages: int = 0
 
 
-def _plan(campaigns: int, seed: int, now: dt.datetime) -> _Plan:
+def _plan(campaigns: int, seed: int, now: dt.datetime, shape: Shape) -> _Plan:
     """The data set in memory, with the number of pages it gives at ``now``."""
-    leader_count = max(8, round(campaigns / 4))
+    leader_count = max(8, round(campaigns * shape.leaders_per_campaign))
     plan = _Plan(_leaders(random.Random(f"{seed}:leaders"), leader_count))
     leader_ids = list(plan.leaders)
     public_leaders: set[str] = set()
@@ -230,7 +268,7 @@ def _plan(campaigns: int, seed: int, now: dt.datetime) -> _Plan:
     used_ids: dict[str, int] = {}
     for index in range(campaigns):
         rng = random.Random(f"{seed}:campaign:{index}")
-        campaign_id, campaign, counts = _campaign(rng, index, leader_ids, now)
+        campaign_id, campaign, counts = _campaign(rng, index, leader_ids, now, shape)
         number = used_ids.get(campaign_id, 0) + 1
         used_ids[campaign_id] = number
         if number > 1:
@@ -270,12 +308,12 @@ def _leaders(rng: random.Random, count: int) -> dict[str, dict[str, Any]]:
 
 
 def _campaign(
-    rng: random.Random, index: int, leader_ids: list[str], now: dt.datetime
+    rng: random.Random, index: int, leader_ids: list[str], now: dt.datetime, shape: Shape
 ) -> tuple[str, dict[str, Any], _Counts]:
     topic, topic_tags = TOPICS[index % len(TOPICS)]
     qualifier = rng.choice(QUALIFIERS)
     region = rng.choice(REGIONS)
-    starts = now.date() + dt.timedelta(days=rng.randint(-600, 150))
+    starts = now.date() + dt.timedelta(days=rng.randint(*shape.start_days))
     ends = starts + dt.timedelta(days=rng.randint(28, 140)) if rng.random() < 0.9 else None
     title = " ".join(part for part in (topic, qualifier, f"({region} {starts.year})") if part)
     campaign_id = _slug(f"{topic} {qualifier} {region} {starts.year}")[:60].strip("-")
@@ -309,7 +347,9 @@ def _campaign(
     campaign["kpis"] = [_kpi(rng) for _ in range(rng.randint(1, 3))]
 
     last_day = ends or starts + dt.timedelta(days=90)
-    events = [_event(rng, k, starts, last_day, pool, now) for k in range(rng.randint(*_EVENTS_PER_CAMPAIGN))]
+    events = [
+        _event(rng, k, starts, last_day, pool, now, shape.event_embargo) for k in range(rng.randint(*shape.events))
+    ]
     campaign["events"] = events
     gate = publish or dt.datetime.min.replace(tzinfo=dt.timezone.utc)
     for event in events:
@@ -319,15 +359,15 @@ def _campaign(
             counts.public_leaders.update(event["hosts"])
 
     messages = []
-    for k in range(rng.randint(2, 4)):
-        message = _message(rng, k, starts, pool)
+    for k in range(rng.randint(*shape.messages)):
+        message = _message(rng, k, starts, pool, shape.leaders_per_message)
         messages.append(message)
         if max(message["publish"], gate) <= now:
             counts.public_leaders.update(message["leaders"])
     campaign["messages"] = messages
 
     testimonials = []
-    for _ in range(rng.randint(1, 5)):
+    for _ in range(rng.randint(*shape.testimonials)):
         leader = rng.choice(pool)
         day = starts + dt.timedelta(days=rng.randint(3, max(4, (last_day - starts).days)))
         testimonial: dict[str, Any] = {"leader": leader, "date": day, "quote": _sentence(rng)}
@@ -378,7 +418,13 @@ def _kpi(rng: random.Random) -> dict[str, Any]:
 
 
 def _event(
-    rng: random.Random, k: int, first_day: dt.date, last_day: dt.date, pool: list[str], now: dt.datetime
+    rng: random.Random,
+    k: int,
+    first_day: dt.date,
+    last_day: dt.date,
+    pool: list[str],
+    now: dt.datetime,
+    embargo: float,
 ) -> dict[str, Any]:
     event_type = rng.choice(list(EVENT_TYPES))
     zone, office, room = rng.choice(PLACES)
@@ -408,7 +454,7 @@ def _event(
     past = starts.date() < now.date()
     if past and rng.random() < 0.4:
         event["recording"] = f"https://video.example.com/v/{rng.randrange(10**5, 10**6)}"
-    if rng.random() < 0.1:
+    if rng.random() < embargo:
         # Announced two weeks ahead: some of these are still embargoed at ``now``.
         event["publish"] = dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.timezone.utc) - dt.timedelta(days=14)
     return event
@@ -422,7 +468,7 @@ MESSAGE_KINDS = [
 ]
 
 
-def _message(rng: random.Random, k: int, starts: dt.date, pool: list[str]) -> dict[str, Any]:
+def _message(rng: random.Random, k: int, starts: dt.date, pool: list[str], senders: tuple[int, int]) -> dict[str, Any]:
     message_id, title, subject = MESSAGE_KINDS[k]
     publish = dt.datetime(starts.year, starts.month, starts.day, 8, tzinfo=dt.timezone.utc) + dt.timedelta(days=21 * k)
     body = [
@@ -446,7 +492,7 @@ def _message(rng: random.Random, k: int, starts: dt.date, pool: list[str]) -> di
     message: dict[str, Any] = {
         "id": message_id,
         "title": title,
-        "leaders": rng.sample(pool, rng.randint(2, min(4, len(pool)))),
+        "leaders": rng.sample(pool, rng.randint(senders[0], min(senders[1], len(pool)))),
         "publish": publish,
         "subject": subject,
         "body": "\n\n".join(body) + "\n",
@@ -518,8 +564,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=3000, help="about how many pages the portal should generate")
     parser.add_argument("--campaigns", type=int, help="the number of campaigns (instead of --pages)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--shape", choices=sorted(SHAPES), default=MIXED.name, help="issue12: the fixed shape of issue 12"
+    )
     args = parser.parse_args(argv)
-    data = generate(args.folder, pages=None if args.campaigns else args.pages, campaigns=args.campaigns, seed=args.seed)
+    data = generate(
+        args.folder,
+        pages=None if args.campaigns else args.pages,
+        campaigns=args.campaigns,
+        seed=args.seed,
+        shape=SHAPES[args.shape],
+    )
     print(
         f"{data.campaigns} campaigns, {data.leaders} leaders, {data.events} events, {data.messages} messages "
         f"({data.personal_copies} personal copies), {data.testimonials} testimonials, "
