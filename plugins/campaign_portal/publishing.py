@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import Campaign, Event, Leader, Message, Portal, Story, Testimonial
-from .rules.schedule import embargo_of
+from .rules.limits import MAX_YEAR, MIN_YEAR
+from .rules.schedule import NEVER, embargo_of
 
 NOW_VARIABLE = "PORTAL_NOW"
 
@@ -24,7 +25,11 @@ class NowError(ValueError):
 
 
 def read_now(environ: Mapping[str, str] | None = None) -> dt.datetime:
-    """The build's "now": ``PORTAL_NOW`` when set (for previews and tests), else the clock."""
+    """The build's "now": ``PORTAL_NOW`` when set (for previews and tests), else the clock.
+
+    ``PORTAL_NOW`` is a date-time with an offset, or a bare date (midnight UTC, as for publish
+    dates), in the years the loader accepts; anything else is a ``NowError`` of one line.
+    """
     environ = os.environ if environ is None else environ
     raw = environ.get(NOW_VARIABLE, "").strip()
     if not raw:
@@ -34,9 +39,13 @@ def read_now(environ: Mapping[str, str] | None = None) -> dt.datetime:
     except ValueError:
         raise NowError(f"{NOW_VARIABLE}={raw!r} is not a date-time; use a form like 2027-01-15T10:00:00Z") from None
     if moment.tzinfo is None:
-        if len(raw) == 10:  # a bare date means midnight UTC, as for publish dates
-            return moment.replace(tzinfo=dt.timezone.utc)
-        raise NowError(f"{NOW_VARIABLE}={raw!r} needs a time-zone offset, for example {raw}Z")
+        if len(raw) != 10:
+            raise NowError(f"{NOW_VARIABLE}={raw!r} needs a time-zone offset, for example {raw}Z")
+        moment = moment.replace(tzinfo=dt.timezone.utc)  # a bare date means midnight UTC, as for publish dates
+    # As for publish moments: years far away are typing mistakes, and near year 1 or 9999 the
+    # offset alone overflows (9999-12-31T23:59:59-23:59 is after the last moment Python can hold).
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise NowError(f"{NOW_VARIABLE}={raw!r} is out of range; use a year from {MIN_YEAR} to {MAX_YEAR}")
     return moment
 
 
@@ -87,7 +96,7 @@ def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) ->
     def visible(moment: dt.datetime | None, key: tuple[str, ...]) -> bool:
         if moment is None or moment <= now:
             return True
-        if preview:
+        if preview and moment != NEVER:  # an unreadable moment stays hidden, even in preview
             scheduled[key] = moment
             return True
         return False

@@ -241,7 +241,7 @@ class CampaignReader(FieldReader):
         entry = self.mapping(data["story"], data.line_of("story"), "the 'story'", STORY_FIELDS)
         if entry is None:
             return None
-        publish = self.moment(entry, "publish")
+        publish = self.moment(entry, "publish", required=True)
         what_changed = self.markdown(entry, "what_changed", "the story", required=True)
         why_it_mattered = self.markdown(entry, "why_it_mattered", "the story", required=True)
         what_we_learned = self.markdown(entry, "what_we_learned", "the story", required=True)

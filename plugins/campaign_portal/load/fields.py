@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import Leader, Problem, SourceRef, TemplateText, midnight_utc
-from ..rules.limits import MAX_FILE_BYTES
+from ..rules.limits import MAX_FILE_BYTES, MAX_YEAR, MIN_YEAR
+from ..rules.schedule import NEVER
 from ..rules.slugs import slug_problem
 from ..text.markdown import MarkupRenderer
 from ..text.templates import MessageTemplateError, compile_template
@@ -29,7 +30,6 @@ from .yaml_lines import YamlList, YamlMap, parse_yaml
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _OFFSET_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})")
 _LOCAL_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?")
-MIN_YEAR, MAX_YEAR = 1900, 2999
 MAX_NUMBER = 10**15
 MAX_SHOWN = 80
 
@@ -221,16 +221,31 @@ class FieldReader:
         return day if self.plausible_year(data, key, day.year) else None
 
     def plausible_year(self, data: YamlMap, key: str, year: int) -> bool:
-        # Years far away are typing mistakes, and date arithmetic near 1 or 9999 overflows.
         if MIN_YEAR <= year <= MAX_YEAR:
             return True
         self.problem(data.line_of(key), f"'{key}' is in the year {year}; use a year from {MIN_YEAR} to {MAX_YEAR}")
         return False
 
-    def moment(self, data: YamlMap, key: str) -> dt.datetime | None:
-        """A publish moment: a date (midnight UTC) or a date-time with an offset."""
-        value = strip(self.text(data, key))
+    def moment(self, data: YamlMap, key: str, *, required: bool = False) -> dt.datetime | None:
+        """A publish moment: a date (midnight UTC) or a date-time with an offset; None when not written.
+
+        A value that is written but cannot be read is reported and read as ``NEVER``: the item
+        stays unpublished until it is fixed (the embargo fails closed, never open).
+        """
+        if key not in data:
+            return None
+        moment = self.read_moment(data, key, required=required)
+        return moment if moment is not None else NEVER
+
+    def read_moment(self, data: YamlMap, key: str, *, required: bool = False) -> dt.datetime | None:
+        value = strip(self.text(data, key, required=required))
         if value is None:
+            if not required and (data[key] is None or not str(data[key]).strip()):
+                self.problem(
+                    data.line_of(key),
+                    f"'{key}' is empty; give a date (YYYY-MM-DD) or a date-time with an offset, or remove it "
+                    "(until then the item stays unpublished)",
+                )
             return None
         if _DATE_PATTERN.fullmatch(value):
             day = self.date(data, key)

@@ -13,6 +13,9 @@ import datetime as dt
 from ..model import Campaign, Event, Message, Story, Testimonial, midnight_utc
 
 REMINDER_KINDS = ("day_before", "morning_of")
+# The moment of an item whose ``publish`` is written but cannot be read: later than any build,
+# so the item stays unpublished in every build, previews included (the embargo fails closed).
+NEVER = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
 
 
 def later(first: dt.datetime | None, second: dt.datetime | None) -> dt.datetime | None:
