@@ -9,7 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..model import EVENT_TYPES, BusinessCase, Campaign, Event, Kpi, Leader, Message, Story, Testimonial
+from ..model import (
+    EVENT_TYPES,
+    KPI_LEVELS,
+    BusinessCase,
+    Campaign,
+    Event,
+    Kpi,
+    Leader,
+    Measurement,
+    Message,
+    Story,
+    Testimonial,
+)
 from ..rules.slugs import slugify
 from .fields import FieldReader, show, strip
 from .schema import (
@@ -17,6 +29,7 @@ from .schema import (
     CAMPAIGN_FIELDS,
     EVENT_FIELDS,
     KPI_FIELDS,
+    MEASUREMENT_FIELDS,
     MESSAGE_FIELDS,
     STORY_FIELDS,
     TESTIMONIAL_FIELDS,
@@ -111,20 +124,55 @@ class CampaignReader(FieldReader):
         if entry is None:
             return None
         name = self.text(entry, "name", required=True)
+        unit = strip(self.text(entry, "unit"))
         baseline = self.number(entry, "baseline")
         target = self.number(entry, "target")
         current = self.number(entry, "current")
         better = self.choice(entry, "better", ("higher", "lower"), "higher")
+        history = self.history(entry)
+        level = self.choice(entry, "level", KPI_LEVELS)
+        if current is not None and history and current != history[-1].value:
+            latest = history[-1]
+            self.problem(
+                entry.line_of("current"),
+                f"'current' ({current:g}) is not the latest value in 'history' ({latest.value:g} on {latest.date}); "
+                "make them equal, or leave 'current' out",
+            )
         if name is None or baseline is None or target is None or better is None:
             return None
         return Kpi(
             name=name.strip(),
-            unit=strip(self.text(entry, "unit")),
+            unit=unit or None,
             baseline=baseline,
             target=target,
-            current=current,
+            current=current if current is not None else (history[-1].value if history else None),
             better=better,  # type: ignore[arg-type]
+            history=history,
+            level=level,  # type: ignore[arg-type]
         )
+
+    def history(self, entry: YamlMap) -> tuple[Measurement, ...]:
+        """A KPI's dated values; each date must come after the one before it."""
+        measurements: list[Measurement] = []
+        previous: tuple[Any, int] | None = None  # the last readable date and its line
+        for item, line in self.items(entry, "history"):
+            point = self.mapping(item, line, "a 'history' entry", MEASUREMENT_FIELDS)
+            if point is None:
+                continue
+            day = self.date(point, "date")
+            value = self.number(point, "value")
+            if day is not None:
+                if previous is not None and day <= previous[0]:
+                    self.problem(
+                        point.line_of("date"),
+                        f"'history' dates must increase: {day} is not after {previous[0]} (line {previous[1]}); "
+                        "list measurements oldest first, one per date",
+                    )
+                    continue
+                previous = (day, point.line_of("date"))
+            if day is not None and value is not None:
+                measurements.append(Measurement(date=day, value=value))
+        return tuple(measurements)
 
     def message(self, item: Any, line: int, leaders: dict[str, Leader]) -> Message | None:
         entry = self.mapping(item, line, "a message", MESSAGE_FIELDS)

@@ -39,13 +39,19 @@ BUSINESS_CASE_FIELDS = (
     Field("problem", "markdown", True, doc="The business problem the campaign addresses."),
     Field("outcome", "markdown", True, doc="The business outcome it aims for."),
 )
+MEASUREMENT_FIELDS = (
+    Field("date", "date", True, doc="When the value was measured, YYYY-MM-DD."),
+    Field("value", "number", True, doc="The value measured."),
+)
 KPI_FIELDS = (
     Field("name", "text", True, doc="What is measured."),
     Field("unit", "text", doc="The unit of the numbers, such as % or days."),
     Field("baseline", "number", True, doc="The value before the campaign."),
     Field("target", "number", True, doc="The value the campaign aims for."),
-    Field("current", "number", doc="The latest measured value."),
+    Field("current", "number", doc="The value now; without it, the latest value in 'history'."),
     Field("better", "choice", default="higher", doc="Whether higher or lower values are better."),
+    Field("history", "list", doc="Dated measurements, oldest first.", items=MEASUREMENT_FIELDS),
+    Field("level", "choice", doc="reaction, learning, behaviour or results (the Kirkpatrick levels)."),
 )
 MESSAGE_FIELDS = (
     Field("id", "slug", True, doc="The message's id, unique in its campaign."),

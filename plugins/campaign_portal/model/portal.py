@@ -61,20 +61,43 @@ class Leader:
         return (parts[0][:1] + parts[-1][:1]).upper()
 
 
+KpiLevel = Literal["reaction", "learning", "behaviour", "results"]
+KPI_LEVELS: tuple[str, ...] = get_args(KpiLevel)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One dated value of a KPI's ``history``."""
+
+    date: dt.date
+    value: float
+
+
 @dataclass(frozen=True)
 class Kpi:
     name: str
     baseline: float
     target: float
     unit: str | None = None
-    current: float | None = None
+    current: float | None = None  # as written, else the latest value in ``history`` (the loader fills it)
     better: Literal["higher", "lower"] = "higher"
+    history: tuple[Measurement, ...] = ()  # oldest first, dates strictly increasing
+    level: KpiLevel | None = None
 
     @property
     def progress(self) -> float | None:
-        """Share of the way from baseline to target reached by ``current`` (0..1+), if known."""
-        if self.current is None or self.target == self.baseline:
+        """Share of the way from baseline to target reached by ``current`` (0..1+), if known.
+
+        A target equal to the baseline has no way to go: ``current`` at or on the better side
+        of it is 1 (met), on the worse side -1; only a missing ``current`` gives None.
+        """
+        if self.current is None:
             return None
+        if self.target == self.baseline:
+            if self.current == self.target:
+                return 1.0
+            improved = self.current > self.target if self.better == "higher" else self.current < self.target
+            return 1.0 if improved else -1.0
         return (self.current - self.baseline) / (self.target - self.baseline)
 
 
