@@ -209,7 +209,10 @@ def check_project(project: Project) -> tuple[list[Problem], str]:
         now = read_now()
     except NowError as error:
         raise CommandError(str(error)) from None
+    from .plugin.events import screen_content
+
     docs = get_files(project.config)
+    content_problems = screen_content(docs, project.config)
     built = build_portal(
         project.campaigns_path,
         project.settings(),
@@ -218,7 +221,7 @@ def check_project(project: Project) -> tuple[list[Problem], str]:
         display_root=project.root,
         asset_exists=lambda path: docs.get_file_from_path(path) is not None,
     )
-    problems = set(built.problems)
+    problems = set(built.problems) | set(content_problems)
     portal = built.loaded.portal
     summary = (
         f"{_count(len(portal.campaigns), 'campaign')} and {_count(len(portal.leaders), 'leader')} "

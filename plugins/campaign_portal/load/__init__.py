@@ -19,8 +19,9 @@ from .cache import LoadCache, Loaded, LoadKey
 from .campaigns import CampaignReader
 from .fields import show
 from .leaders import LEADERS_FILE, LeadersReader
+from .paths import path_problem, screen_folder_files
 
-__all__ = ["LEADERS_FILE", "LoadCache", "LoadResult", "load_portal"]
+__all__ = ["LEADERS_FILE", "LoadCache", "LoadResult", "load_portal", "screen_folder_files"]
 
 
 @dataclass
@@ -55,13 +56,14 @@ def load_portal(
         return LoadResult(Portal(), [Problem(display(campaigns_dir), 1, "the campaigns folder does not exist; create it")])
     problems: list[Problem] = []
     markup = MarkupRenderer()
+    folder = display(campaigns_dir)
     leaders = _load_leaders(campaigns_dir / LEADERS_FILE, display, problems, markup, asset_exists)
     campaigns: dict[str, Campaign] = {}
     previous = cache.entries if cache is not None else {}
     current: dict[LoadKey, Loaded] = {}
     leader_ids = tuple(leaders)
     for path in sorted(campaigns_dir.iterdir()):
-        reader = _campaign_file(path, display(path), problems, markup)
+        reader = _campaign_file(path, display(path), problems, markup, folder)
         if reader is None:
             continue
         raw = reader.read(path)
@@ -91,17 +93,36 @@ def _load_leaders(
     markup: MarkupRenderer,
     asset_exists: Callable[[str], bool] | None,
 ) -> dict[str, Leader]:
-    if not path.is_file():
+    if not path.is_symlink() and not path.exists():
         problems.append(Problem(display(path), 1, "the registry of leaders is missing; create campaigns/leaders.yml"))
+        return {}
+    wrong = path_problem(path, path.parent, display(path.parent))
+    if wrong is None and not path.is_file():
+        wrong = "is a folder; the registry of leaders is a file"
+    if wrong is not None:
+        problems.append(Problem(display(path), 1, wrong))
         return {}
     reader = LeadersReader(display(path), problems, markup)
     data = reader.parse(path)
     return reader.leaders(data, asset_exists) if data is not None else {}
 
 
-def _campaign_file(path: Path, shown: str, problems: list[Problem], markup: MarkupRenderer) -> CampaignReader | None:
+def _campaign_file(
+    path: Path, shown: str, problems: list[Problem], markup: MarkupRenderer, folder: str
+) -> CampaignReader | None:
     """A reader for ``path`` when it is a campaign file with a good name; else None (with a problem if it is wrong)."""
     if path.name == LEADERS_FILE or path.name.startswith("."):
+        return None
+    # Resolved first: nothing outside campaigns/ is read, and nothing odd in it goes unmentioned.
+    wrong = path_problem(path, path.parent, folder)
+    if wrong is None and path.is_dir():
+        wrong = (
+            f"is a folder, not a campaign file; campaign files are plain files directly in {folder}/"
+            if path.suffix.lower() in (".yml", ".yaml")
+            else f"is a sub-folder, which is not read; put campaign files directly in {folder}/"
+        )
+    if wrong is not None:
+        problems.append(Problem(shown, 1, wrong))
         return None
     if path.suffix in (".yaml", ".YML", ".YAML") and path.is_file():
         problems.append(Problem(shown, 1, f"campaign files end in .yml; rename it to {path.stem}.yml"))

@@ -43,6 +43,9 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 class FieldReader:
     """Reads one file's values, recording each problem with this file's path."""
 
+    # What to say about an empty file: what the file is for.
+    empty_file = "the file is empty; describe the campaign as a YAML mapping (see the authoring guide)"
+
     def __init__(self, path: str, problems: list[Problem], markup: MarkupRenderer | None = None) -> None:
         self.path = path
         self.problems = problems
@@ -86,7 +89,7 @@ class FieldReader:
         self.problems.extend(yaml_problems)
         if data is None:
             if not yaml_problems:
-                self.problem(1, "the file is empty; describe the campaign as a YAML mapping (see the authoring guide)")
+                self.problem(1, self.empty_file)
             return None
         if not isinstance(data, YamlMap):
             self.problem(getattr(data, "line", 1), "the file must be a YAML mapping of keys to values")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..model import Leader, is_email
+from ..model import Leader, email_problem
 from ..rules.slugs import MAX_SLUG_LENGTH, slug_problem
 from .fields import FieldReader, is_content_path, show, strip
 from .schema import LEADER_FIELDS
@@ -14,6 +14,11 @@ LEADERS_FILE = "leaders.yml"
 
 
 class LeadersReader(FieldReader):
+    empty_file = (
+        "the file is empty; list the leaders as a YAML mapping of leader ids to their name and title "
+        "(see the authoring guide)"
+    )
+
     def leaders(self, data: YamlMap, asset_exists: Callable[[str], bool] | None) -> dict[str, Leader]:
         leaders: dict[str, Leader] = {}
         for leader_id in data:
@@ -35,8 +40,10 @@ class LeadersReader(FieldReader):
                 self.problem(entry.line_of("photo"), f"'photo' names content/{photo}, which does not exist")
                 photo = None
             email = strip(self.text(entry, "email"))
-            if email is not None and not is_email(email):
-                self.problem(entry.line_of("email"), f"'email' must be an email address, not '{show(email)}'")
+            wrong = email_problem(email) if email is not None else None
+            if wrong is not None:
+                said = f"{wrong}, not '{show(email)}'" if wrong.startswith("must") else f"'{show(email)}' {wrong}"
+                self.problem(entry.line_of("email"), f"'email' {said}")
                 email = None
             if name is None or title is None:
                 continue

@@ -23,6 +23,8 @@ from .portal import (
     Story,
     TemplateText,
     Testimonial,
+    ascii_email,
+    email_problem,
     is_email,
     midnight_utc,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "Story",
     "TemplateText",
     "Testimonial",
+    "ascii_email",
+    "email_problem",
     "is_email",
     "midnight_utc",
 ]

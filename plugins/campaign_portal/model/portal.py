@@ -13,6 +13,8 @@ from functools import cached_property
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
+import idna
+
 from .problems import SourceRef
 
 EventType = Literal["lunch-and-learn", "town-hall", "workshop", "webinar"]
@@ -33,7 +35,41 @@ EMAIL_PATTERN = re.compile(r"[^@\s<>\",;:()\[\]\\]+@[^@\s<>\"',;:()\[\]\\]+\.[^@
 
 def is_email(value: str) -> bool:
     """One plain address, as ``Leader.email`` must be."""
-    return EMAIL_PATTERN.fullmatch(value) is not None
+    return EMAIL_PATTERN.fullmatch(value) is not None and ascii_email(value) is not None
+
+
+def ascii_email(value: str) -> str | None:
+    """The address as every mail client and server reads it, or None when it cannot be written so.
+
+    A domain with non-ASCII letters (``jose@exämple.com``) is written in its IDNA form
+    (``xn--exmple-cua.com``, the same domain). A local part with non-ASCII letters (``jösé@``)
+    has no ASCII form: it needs SMTPUTF8 (RFC 6531/6532) all the way, which many mail
+    systems and clients do not offer, so such an address is refused (``email_problem``).
+    """
+    local, _, domain = value.rpartition("@")
+    if not local.isascii() or not all(character.isprintable() for character in value):
+        return None
+    if domain.isascii():
+        return value
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        return None
+
+
+def email_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as ``Leader.email``, or None when it is one plain address."""
+    if EMAIL_PATTERN.fullmatch(value) is None:
+        return "must be an email address"
+    local, _, domain = value.rpartition("@")
+    if not local.isascii():
+        return (
+            "has letters outside ASCII before the '@', which many mail systems cannot send from "
+            "(it needs SMTPUTF8); give the leader's plain ASCII address or alias"
+        )
+    if ascii_email(value) is None:
+        return f"has a domain that is not a valid internationalised domain name ('{domain}')"
+    return None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..load import LoadCache
+from ..load import LoadCache, screen_folder_files
+from ..model import Problem
 from ..pipeline import build_portal
 from ..publishing import NowError, read_now
 from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
@@ -84,6 +85,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.now is not None
+        for problem in screen_content(files, config):
+            log.warning(str(problem))
         built = build_portal(
             self.campaigns_path,
             self.site_settings(config),
@@ -166,3 +169,31 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.campaigns_path))
         return server
+
+
+def screen_content(files: Files, config: MkDocsConfig) -> list[Problem]:
+    """Take out of ``files`` what in docs_dir is not a plain file inside it (links out, to nothing, loops, FIFOs).
+
+    Returns the problems, one for each; ``portal validate`` runs the same screen.
+    """
+    docs_dir = Path(config.docs_dir)
+    root = Path(config.config_file_path or ".").parent
+    own = [
+        (file.src_uri, path)
+        for file in files
+        if file.abs_src_path and file.generated_by is None
+        and docs_dir in (path := Path(file.abs_src_path)).parents  # not the theme's files
+    ]
+    problems, refused = screen_folder_files(own, docs_dir, _shown(docs_dir, root), lambda path: _shown(path, root))
+    for uri in refused:
+        refused_file = files.get_file_from_path(uri)
+        if refused_file is not None:
+            files.remove(refused_file)
+    return problems
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()

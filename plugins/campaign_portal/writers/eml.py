@@ -7,7 +7,7 @@ import hashlib
 from email.header import Header
 from urllib.parse import quote
 
-from ..model import is_email
+from ..model import ascii_email, is_email
 
 # Outlook and some browsers truncate or refuse longer mailto: links.
 MAILTO_LIMIT = 2000
@@ -16,7 +16,8 @@ MAILTO_LIMIT = 2000
 def mailto_link(subject: str, body: str, to: str | None = None) -> str | None:
     """A mailto: link with subject and body, or None when it would be too long to open reliably."""
     query = f"subject={quote(subject, safe='')}&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
-    link = f"mailto:{quote(to or '', safe='@')}?{query}"
+    address = ascii_email(to) if to and is_email(to) else None
+    link = f"mailto:{quote(address or '', safe='@')}?{query}"
     return link if len(link) <= MAILTO_LIMIT else None
 
 
@@ -38,8 +39,9 @@ def build_eml(subject: str, text: str, html: str, *, sender: str | None = None) 
     digest = hashlib.sha256(f"{subject}\0{text}\0{html}".encode()).hexdigest()[:24]
     boundary = f"=_portal_{digest}"
     lines = [f"Subject: {_encoded_subject(subject)}"]
-    if sender and is_email(sender):
-        lines.append(f"From: {sender}")
+    address = ascii_email(sender) if sender and is_email(sender) else None
+    if address is not None:  # the domain in its IDNA form, so the file stays 7-bit
+        lines.append(f"From: {address}")
     lines += [
         "To: ",
         "X-Unsent: 1",
