@@ -224,3 +224,57 @@ def test_rendering_stays_fast_for_ordinary_text() -> None:
     text = ("A paragraph with **bold**, a [link](https://example.com) and `code`.\n\n- a\n- b\n\n") * 200
     html, warnings = render(text)
     assert warnings == [] and len(re.findall("<li>", html)) == 400
+
+
+def test_the_time_limit_leaves_no_alarm_behind_and_a_handler_of_others_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    if sys.gettrace() is not None:
+        pytest.skip("under a tracer (coverage, a debugger) Markdown has no time limit")
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.3)
+    render("[" * 40_000)
+    render("A *fine* text")
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        _, warnings = render("[" * 40_000)  # someone else's SIGALRM: the trace-based limit is used instead
+        assert signal.getsignal(signal.SIGALRM) is not signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert "took longer than" in warnings[0]
+    assert fired == []
+
+
+def test_the_time_limit_works_off_the_main_thread_where_serve_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    if sys.gettrace() is not None:
+        pytest.skip("under a tracer (coverage, a debugger) Markdown has no time limit")
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.3)
+    results: list[list[str]] = []
+    thread = threading.Thread(target=lambda: results.append(render("<a " * 30_000)[1]))
+    thread.start()
+    thread.join()
+    assert "took longer than" in results[0][0]
+
+
+def test_texts_of_one_template_share_one_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message body too slow for one leader is not tried again for the next: the budget is the template's."""
+    if sys.gettrace() is not None:
+        pytest.skip("under a tracer (coverage, a debugger) Markdown has no time limit")
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.3)
+    renderer = MarkupRenderer()
+    template = SourceRef("campaigns/probe.yml", 12)
+    first = renderer.notice("Hi Ann " + "[" * 40_000, what="a message body", budget=template)
+    assert first is not None and "took longer than 0.3 seconds" in first
+    converted: list[str] = []
+    real_convert = renderer._md.convert
+    monkeypatch.setattr(renderer._md, "convert", lambda text: converted.append(text) or real_convert(text))
+    second = renderer.notice("Hi Bob " + "[" * 40_000, what="a message body", budget=template)
+    assert second == first
+    assert converted == []  # not tried: the template's budget is spent
+    assert renderer.html("Hi *Cy*", budget=template) == "<p>Hi *Cy*</p>"  # its other copies show as plain text
+    assert renderer.html("Hi *Cy*", budget=SourceRef("campaigns/probe.yml", 30)) != "<p>Hi *Cy*</p>"
+    assert renderer.html("Hi *Di*") == "<p>Hi <em>Di</em></p>"  # texts without a budget key: their own limit

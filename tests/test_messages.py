@@ -326,3 +326,72 @@ def test_the_loader_reports_a_forbidden_template_at_its_line(tmp_path: Path) -> 
     ]
     # The huge range compiles; it fails when the site renders it, at its line, as a problem too.
     assert result.portal.campaigns["coaching"].messages == ()
+
+
+# -- time: a budget per template and build, not per leader --------------------------------------
+
+
+class _Clock:
+    """A clock that moves two seconds each time it is read: slow work without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.reads = 0
+
+    def monotonic(self) -> float:
+        self.reads += 1
+        self.now += 2.0
+        return self.now
+
+
+def test_a_slow_template_spends_its_time_once_for_all_its_leaders(monkeypatch: pytest.MonkeyPatch) -> None:
+    from campaign_portal.text import templates
+
+    clock = _Clock()
+    monkeypatch.setattr(templates, "time", clock)
+    budgets = templates.RenderBudgets()
+    compiled = compile_template(TemplateText("Hi\n{% for e in events %}{{ e.title | upper }}\n{% endfor %}", SOURCE))
+    with pytest.raises(MessageTemplateError) as first:
+        render_template(compiled, context(events=[{"title": "x"}] * 5), budgets)
+    assert str(first.value) == (
+        "campaigns/coaching.yml:21: template error: the message took longer than 5 seconds to write "
+        "(for all its leaders together)"
+    )
+    reads = clock.reads
+    for name in ("Daniel", "Chen"):
+        leader = {**context()["leader"], "first_name": name}
+        with pytest.raises(MessageTemplateError) as again:
+            render_template(compiled, context(leader=leader), budgets)
+        assert str(again.value) == str(first.value)
+    assert clock.reads == reads  # not run again: its time was spent
+    other = compile_template(TemplateText("Hello {{ leader.first_name }}", SOURCE))
+    assert render_template(other, context(), budgets) == "Hello Amara"  # another template has its own time
+    monkeypatch.undo()  # the real clock
+    assert render_template(compiled, context()).startswith("Hi")  # without budgets: a fresh one each render
+
+
+def test_a_template_too_slow_for_every_leader_is_one_problem(
+    build_portal: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign_portal.text import templates
+
+    monkeypatch.setattr(templates, "time", _Clock())
+    campaign = MINIMAL_CAMPAIGN + textwrap.dedent(
+        """\
+        messages:
+          - id: kickoff
+            title: Kick-off
+            leaders: [amara-okafor, daniel-kim]
+            publish: 2026-11-02T09:00:00Z
+            subject: Coaching starts
+            body: |
+              Hi team,
+              {% for word in campaign.title.split() %}{{ word | upper }} {{ word | lower }} {% endfor %}
+        """
+    )
+    site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": campaign}, expect_warnings=True)
+    slow = [warning for warning in site.warnings if "seconds to write" in warning]
+    assert slow == [
+        "campaigns/coaching.yml:15: template error: the message took longer than 5 seconds to write "
+        "(for all its leaders together)"
+    ]

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..model import Campaign, Event, Leader, Message, Problem, SourceRef, TemplateText
 from ..rules import schedule, urls
-from ..text.templates import CompiledTemplate, MessageTemplateError, compile_template, render_template
+from ..text.templates import CompiledTemplate, MessageTemplateError, RenderBudgets, compile_template, render_template
 from ..writers.eml import build_eml, mailto_link
 from .content import GeneratedFile, RenderedMessage
 from .contexts import campaign_context, event_context, leader_context, site_context
@@ -44,18 +44,21 @@ def compile_reminders(scope: Scope) -> dict[str, Templates]:
 def _rendered_parts(scope: Scope, templates: Templates, context: dict[str, Any], values: Hashable) -> dict[str, str] | None:
     """Each part rendered, kept across serve rebuilds while the templates and ``values`` (a
     hashable copy of everything in ``context``) are the same: rendering is deterministic. A
-    template that fails is kept with its problem, which is reported on every build."""
+    template that fails is kept with its problem, which is reported on every build (once, however
+    many leaders it fails for)."""
     key = ("parts", tuple(templates.items()), values)
-    parts, problems = scope.cache.get(key, _render_parts, templates, context)
-    scope.problems.extend(problems)
+    parts, problems = scope.cache.get(key, _render_parts, templates, context, scope.render_budgets)
+    scope.report(problems)
     return parts
 
 
-def _render_parts(templates: Templates, context: dict[str, Any]) -> tuple[dict[str, str] | None, tuple[Problem, ...]]:
+def _render_parts(
+    templates: Templates, context: dict[str, Any], budgets: RenderBudgets
+) -> tuple[dict[str, str] | None, tuple[Problem, ...]]:
     rendered: dict[str, str] = {}
     for part, template in templates.items():
         try:
-            rendered[part] = render_template(template, context)
+            rendered[part] = render_template(template, context, budgets)
         except MessageTemplateError as error:
             return None, (error.problem,)
     return rendered, ()
@@ -169,12 +172,14 @@ def _rendered_message(scope: Scope, parts: dict[str, str], *, source: SourceRef,
 
     def make() -> tuple[Markup, str, str | None, str | None, bytes, str | None]:
         # Bodies are Markdown: a single line break is a space, as authors wrapping long
-        # lines in YAML expect; paragraphs are separated by a blank line.
-        body_html = markup.html(body)
-        body_text = markup.text(body)
-        short_text = " ".join(markup.text(short).split()) if short else None
+        # lines in YAML expect; paragraphs are separated by a blank line. All copies of one
+        # template share one Markdown time budget (``budget=source``), so a slow template
+        # costs its time once per build, not once per leader.
+        body_html = markup.html(body, budget=source)
+        body_text = markup.text(body, budget=source)
+        short_text = " ".join(markup.text(short, budget=(source, "short")).split()) if short else None
         eml = build_eml(subject, body_text, str(body_html), sender=leader.email)
-        notice = markup.notice(body, what=BODY)
+        notice = markup.notice(body, what=BODY, budget=source)
         return body_html, body_text, short_text, mailto_link(subject, body_text), eml, notice
 
     key = ("message", subject, body, short, leader.email, source)

@@ -4,11 +4,13 @@ caches, the Markdown renderer and the problems found while rendering."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from ..model import Campaign, Event, Problem
 from ..publishing import PublicPortal
 from ..rules import schedule, urls
 from ..text.markdown import MarkupRenderer
+from ..text.templates import RenderBudgets
 from .caches import Memo, OutputCache
 from .settings import SiteSettings
 
@@ -23,6 +25,8 @@ class Scope:
         self.memo = Memo()
         self.markup = MarkupRenderer()
         self.problems: list[Problem] = []
+        self._reported: set[Problem] = set()
+        self.render_budgets = RenderBudgets()  # message templates' time, per template and build
         self.now = public.now
         self.today = public.today
         self.campaigns = sorted(public.campaigns.values(), key=lambda c: (c.starts, c.id))
@@ -34,6 +38,13 @@ class Scope:
         self.events_by_campaign: dict[str, list[EventPair]] = defaultdict(list)
         for pair in self.events:
             self.events_by_campaign[pair[0].id].append(pair)
+
+    def report(self, problems: Iterable[Problem]) -> None:
+        """Add ``problems`` found while rendering, each once (a template failing for every leader is one problem)."""
+        for problem in problems:
+            if problem not in self._reported:
+                self._reported.add(problem)
+                self.problems.append(problem)
 
     def absolute(self, uri: str) -> str:
         """``uri`` as readers outside the site need it (``uri`` is made from slugs: nothing to resolve)."""

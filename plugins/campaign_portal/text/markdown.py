@@ -10,14 +10,22 @@ Python-Markdown takes quadratic time on some inputs (thousands of unclosed
 formatted only when it is at most ``MAX_MARKDOWN_CHARS`` long, within
 ``MARKDOWN_SECONDS`` and the recursion limit. Otherwise it is shown as plain,
 escaped text, and the author is told.
+
+The time limit is a budget per source: every text rendered for one ``budget`` key (a message
+body's template, rendered once per leader) shares ``MARKDOWN_SECONDS`` in a build, so a slow
+template costs that time once, not once per leader, and its copies show as plain text. The
+limit is an interval timer (``SIGALRM``) on the main thread, which costs nothing while Markdown
+runs; elsewhere (``mkdocs serve`` builds on a thread) it falls back to a trace function.
 """
 
 from __future__ import annotations
 
 import re
+import signal
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -173,13 +181,54 @@ class _TooSlow(BaseException):
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop the code inside, at its next Python function call, once ``seconds`` have passed.
+    """Stop the code inside once ``seconds`` have passed (wall clock), raising ``_TooSlow`` in it.
 
     When a debugger or coverage is already tracing, it is left alone and there is no limit.
     """
     if sys.gettrace() is not None:
         yield
         return
+    if seconds <= 0:
+        raise _TooSlow
+    limit = _alarm_limit if _alarm_is_free() else _trace_limit
+    with limit(seconds):
+        yield
+
+
+_alarm_armed = False
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if _alarm_armed:  # a signal handled after the block ended is ignored
+        raise _TooSlow
+
+
+def _alarm_is_free() -> bool:
+    """Signals reach only the main thread, and another user of SIGALRM (or its timer) is left alone."""
+    return (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, _on_alarm)
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+
+
+@contextmanager
+def _alarm_limit(seconds: float) -> Iterator[None]:
+    global _alarm_armed
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _alarm_armed = True
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        _alarm_armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _trace_limit(seconds: float) -> Iterator[None]:
+    """The limit off the main thread: a check at every Python function call (about +30% to Markdown)."""
     deadline = time.monotonic() + seconds
 
     def check(frame: FrameType, event: str, arg: Any) -> None:
@@ -199,6 +248,7 @@ class _Rendered:
     html: str
     removed: tuple[str, ...] = ()
     failure: str | None = None  # why the text is shown as plain text
+    out_of_budget: bool = False  # not tried: its template's time budget was spent
 
 
 @dataclass
@@ -213,20 +263,29 @@ class MarkupRenderer:
         default_factory=lambda: markdown.Markdown(extensions=[*_MARKDOWN_EXTENSIONS, "nl2br"])
     )
     _warned: set[tuple[SourceRef, str]] = field(default_factory=set)
+    # Seconds of Markdown spent per budget key (a message template) in this build.
+    _spent: dict[Hashable, float] = field(default_factory=dict)
 
     def html(
-        self, text: str | None, source: SourceRef | None = None, *, what: str = "text", line_breaks: bool = False
+        self,
+        text: str | None,
+        source: SourceRef | None = None,
+        *,
+        what: str = "text",
+        line_breaks: bool = False,
+        budget: Hashable | None = None,
     ) -> Markup:
         """Markdown to sanitised HTML, safe to place in a page as it is.
 
         When ``source`` is given, anything the sanitiser drops is reported once
         as a warning at that file:line (not for ``CheckedMarkdown``: the loader did).
+        Texts with the same ``budget`` key share one ``MARKDOWN_SECONDS`` in this build.
         """
         if not text:
             return Markup("")
         rendered = text.rendered if isinstance(text, CheckedMarkdown) and not line_breaks else None
         if rendered is None:
-            rendered = self._rendered(text, line_breaks)
+            rendered = self._rendered(text, line_breaks, budget)
         if source is not None and not isinstance(text, CheckedMarkdown) and (source, what) not in self._warned:
             message = _describe(rendered, what)
             if message is not None:
@@ -239,24 +298,30 @@ class MarkupRenderer:
             self._warned.add((source, what))
             self.warnings.append(Problem.at(source, message))
 
-    def notice(self, text: str, *, what: str = "text") -> str | None:
+    def notice(self, text: str, *, what: str = "text", budget: Hashable | None = None) -> str | None:
         """What ``html(text, source, what=what)`` would warn about, without reporting it."""
-        return _describe(self._rendered(text, False), what) if text else None
+        return _describe(self._rendered(text, False, budget), what) if text else None
 
-    def _rendered(self, text: str, line_breaks: bool) -> _Rendered:
+    def _rendered(self, text: str, line_breaks: bool, budget: Hashable | None = None) -> _Rendered:
         """``text`` rendered, once per build."""
         rendered = self._cache.get((text, line_breaks))
         if rendered is None:
-            rendered = self._cache[(text, line_breaks)] = self._render(text, line_breaks)
+            rendered = self._render(text, line_breaks, budget)
+            if not rendered.out_of_budget:  # the same text may still fit another template's budget
+                self._cache[(text, line_breaks)] = rendered
         return rendered
 
-    def _render(self, text: str, line_breaks: bool) -> _Rendered:
+    def _render(self, text: str, line_breaks: bool, budget: Hashable | None) -> _Rendered:
         if len(text) > MAX_MARKDOWN_CHARS:
             failure = f"it is too long to format as Markdown ({len(text):,} characters; the limit is {MAX_MARKDOWN_CHARS:,})"
             return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure)
         converter = self._md_with_breaks if line_breaks else self._md
+        key = budget if budget is not None else (text, line_breaks)
+        spent = self._spent.get(key, 0.0)
+        start = time.monotonic()
+        out_of_budget = spent >= MARKDOWN_SECONDS
         try:
-            with _time_limit(MARKDOWN_SECONDS):
+            with _time_limit(MARKDOWN_SECONDS - spent):
                 raw = converter.reset().convert(text)
                 removed = find_removals(raw)
         except _TooSlow:
@@ -265,8 +330,11 @@ class MarkupRenderer:
             failure = "it is nested too deeply to format as Markdown (lists or quotes inside each other)"
         else:
             return _Rendered(clean_html(raw), removed)
+        finally:
+            if budget is not None:
+                self._spent[key] = spent + time.monotonic() - start
         converter.reset()
-        return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure)
+        return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure, out_of_budget=out_of_budget)
 
     def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
         """``text`` rendered once, and what an author should hear about it (what was removed,
@@ -276,11 +344,11 @@ class MarkupRenderer:
         checked.rendered = rendered
         return checked, _describe(rendered, what)
 
-    def text(self, text: str | None, *, line_breaks: bool = False) -> str:
+    def text(self, text: str | None, *, line_breaks: bool = False, budget: Hashable | None = None) -> str:
         """Markdown to plain text: what a person would paste into a chat or a plain email."""
         if not text:
             return ""
-        return html_to_text(str(self.html(text, line_breaks=line_breaks)))
+        return html_to_text(str(self.html(text, line_breaks=line_breaks, budget=budget)))
 
 
 def _describe(rendered: _Rendered, what: str) -> str | None:

@@ -18,7 +18,9 @@ filters, so that is all a template may do. On top of Jinja's sandbox:
 - work is bounded: ``range`` and every loop together run at most
   ``MAX_LOOP_ITERATIONS`` times, no value or output may grow past
   ``MAX_RENDERED_CHARS`` (``*``, ``**``, ``+``, ``~``, ``join`` and every filter
-  check their input first), and a render stops after ``RENDER_SECONDS``.
+  check their input first), and a template may spend ``RENDER_SECONDS`` in all on one build
+  (``RenderBudgets``): rendering it for four leaders does not take four times as long to fail,
+  and once its time is spent it fails at once, with the same problem, for the remaining leaders.
 
 One module, a little over 400 lines, on purpose: the sandbox's allow-lists, its budget and the
 compiler hook that enforces them only make sense read together, and a gap between them is a hole.
@@ -109,12 +111,16 @@ class TemplateLimitError(SecurityError):
 # -- limits while rendering ----------------------------------------------------------
 
 
+class _OutOfTime(TemplateLimitError):
+    """The template's time for this build is spent."""
+
+
 class _Budget:
     """What one render may still spend: loop iterations and time."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float | None = None) -> None:
         self.iterations = MAX_LOOP_ITERATIONS
-        self.deadline = time.monotonic() + RENDER_SECONDS
+        self.deadline = time.monotonic() + (RENDER_SECONDS if seconds is None else seconds)
 
     def spend(self, iterations: int) -> None:
         self.iterations -= iterations
@@ -124,7 +130,9 @@ class _Budget:
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise TemplateLimitError(f"the message took longer than {RENDER_SECONDS:g} seconds to write")
+            raise _OutOfTime(
+                f"the message took longer than {RENDER_SECONDS:g} seconds to write (for all its leaders together)"
+            )
 
 
 _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("portal_message_budget", default=None)
@@ -397,9 +405,37 @@ def _count_loops(tree: nodes.Template) -> None:
         tree.set_environment(tree.environment)
 
 
-def render_template(compiled: CompiledTemplate, context: dict[str, Any]) -> str:
-    """Render with ``context``; any failure becomes ``MessageTemplateError`` at the failing line."""
-    token = _BUDGET.set(_Budget())
+class RenderBudgets:
+    """The time each template may still spend in one build: ``RENDER_SECONDS`` for all its renders
+    together (one per leader). A template whose time ran out fails at once afterwards, with the
+    problem it first met, so the problem reads the same for every leader and is reported once."""
+
+    def __init__(self) -> None:
+        self._spent: dict[CompiledTemplate, float] = {}
+        self._out_of_time: dict[CompiledTemplate, MessageTemplateError] = {}
+
+    def start(self, compiled: CompiledTemplate) -> float:
+        """The seconds ``compiled`` may still take; raises its problem when none are left."""
+        failed = self._out_of_time.get(compiled)
+        if failed is not None:
+            raise failed
+        return RENDER_SECONDS - self._spent.get(compiled, 0.0)
+
+    def spent(self, compiled: CompiledTemplate, seconds: float, failed: MessageTemplateError | None) -> None:
+        self._spent[compiled] = self._spent.get(compiled, 0.0) + seconds
+        if failed is not None:
+            self._out_of_time[compiled] = failed
+
+
+def render_template(compiled: CompiledTemplate, context: dict[str, Any], budgets: RenderBudgets | None = None) -> str:
+    """Render with ``context``; any failure becomes ``MessageTemplateError`` at the failing line.
+
+    With ``budgets`` (one per build), the template's time is shared by all its renders in the build.
+    """
+    seconds = budgets.start(compiled) if budgets is not None else RENDER_SECONDS
+    started = time.monotonic()
+    out_of_time: MessageTemplateError | None = None
+    token = _BUDGET.set(_Budget(seconds))
     try:
         parts: list[str] = []
         length = 0
@@ -414,6 +450,9 @@ def render_template(compiled: CompiledTemplate, context: dict[str, Any]) -> str:
         raise
     except jinja2.UndefinedError as error:
         raise _located(compiled, error, f"template error: {error.message}; see the authoring guide for the names a message can use") from None
+    except _OutOfTime as error:
+        out_of_time = _located(compiled, error, f"template error: {error}")
+        raise out_of_time from None
     except TemplateLimitError as error:
         raise _located(compiled, error, f"template error: {error}") from None
     except SecurityError as error:
@@ -424,6 +463,8 @@ def render_template(compiled: CompiledTemplate, context: dict[str, Any]) -> str:
         raise _located(compiled, error, f"template error: {type(error).__name__}: {error}") from None
     finally:
         _BUDGET.reset(token)
+        if budgets is not None:
+            budgets.spent(compiled, time.monotonic() - started, out_of_time)
     return "".join(parts).strip()
 
 
