@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
             result = run_once(args.project, tree.resolve())
             results[tree].append(result)
             print(
-                f"run {number + 1} {str(tree):<24} load {result['load_s']:6.2f} s  build {result['build_s']:6.2f} s  "
+                f"run {number + 1} {tree!s:<24} load {result['load_s']:6.2f} s  build {result['build_s']:6.2f} s  "
                 f"({result['pages']:.0f} pages, {result['files']:.0f} files, {result['problems']:.0f} problems)",
                 flush=True,
             )
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         load = statistics.median(run["load_s"] for run in runs)
         build = statistics.median(run["build_s"] for run in runs)
         medians[str(tree)] = {"load_s": load, "build_s": build, "total_s": load + build}
-        print(f"median {str(tree):<24} load {load:6.2f} s  build {build:6.2f} s  total {load + build:6.2f} s CPU")
+        print(f"median {tree!s:<24} load {load:6.2f} s  build {build:6.2f} s  total {load + build:6.2f} s CPU")
     a, b = (medians[str(tree)]["total_s"] for tree in args.trees)
     print(f"B / A = {b / a:.2f}")
     print(json.dumps(medians))
