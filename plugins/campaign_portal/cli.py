@@ -6,6 +6,8 @@ enough for a pre-commit hook and gives pull requests their annotations.
 ``portal new campaign <id>`` writes a commented starter file that validates as it is.
 ``portal build`` builds into a temporary folder beside the target and swaps it in only
 when the build succeeded: a failed build never leaves a half-written or empty site.
+``portal due --since <moment>`` and ``portal next`` tell CI whether the site changed by
+itself since the last deploy, and when it next will (``rules.schedule.site_changes``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from . import __version__
 from .load import LEADERS_FILE, load_portal
 from .model import Problem
 from .pipeline import build_portal
-from .publishing import NowError, read_now
+from .publishing import NowError, parse_moment, read_now
+from .rules.schedule import SiteChange, changes_due, next_changes, site_changes
 from .rules.slugs import MAX_SLUG_LENGTH, is_slug, slugify
 from .site import SiteSettings
 
@@ -118,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the site goes, relative to the working folder (default: site_dir in mkdocs.yml, normally site/)",
     )
     build.add_argument("--strict", action="store_true", help="fail on any warning, as `mkdocs build --strict` does")
+    _add_schedule_commands(commands)
     return parser
 
 
@@ -133,10 +137,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate(Path(arguments.project), output_format=arguments.format)
         if arguments.command == "new":
             return new_campaign(Path(arguments.project), arguments.id)
+        if arguments.command in SCHEDULE_COMMANDS:
+            return run_schedule_command(arguments)
         return build(Path(arguments.project), site_dir=arguments.site_dir, strict=arguments.strict)
     except CommandError as error:
         print(f"portal: error: {error}", file=sys.stderr)
-        return 1
+        # For due and next, 1 is an answer ("nothing due", "nothing scheduled"): an error is 2.
+        return 2 if arguments.command in SCHEDULE_COMMANDS else 1
 
 
 # -- loading the project -----------------------------------------------------------------------
@@ -314,6 +321,87 @@ def new_campaign(project_dir: Path, campaign_id: str) -> int:
         file.write(text)
     print(f"Created {_display(target)}: fill in the placeholders, then run portal validate.")
     return 0
+
+
+# -- portal due / portal next ------------------------------------------------------------------
+
+SCHEDULE_COMMANDS = ("due", "next")
+
+
+def _add_schedule_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    due = commands.add_parser(
+        "due",
+        help="exit 0 if the site changed by itself since a moment (something went public or fell due), else 1",
+        description="List what made the site change by itself after MOMENT and up to now (an item's publish "
+        "moment, a message's send window, a reminder falling due, a campaign starting or ending, an event "
+        "ending). Exit status 0 if anything did: rebuild; 1 if nothing did; 2 on an error.",
+    )
+    due.add_argument(
+        "--since",
+        required=True,
+        metavar="MOMENT",
+        help="the moment of the last build, an ISO date-time with an offset such as 2027-01-15T10:00:00Z",
+    )
+    _add_project_option(due)
+    upcoming = commands.add_parser(
+        "next",
+        help="print the next moment at which the site changes by itself, and what changes",
+        description="Print the next moment after now at which the site changes by itself, one line per "
+        "change (the moment in UTC, then what changes). Exit status 1 if nothing is scheduled.",
+    )
+    _add_project_option(upcoming)
+
+
+def run_schedule_command(arguments: argparse.Namespace) -> int:
+    """``portal due`` or ``portal next``, with "now" from ``PORTAL_NOW`` or the clock."""
+    try:
+        now = read_now()
+        since = parse_moment(arguments.since, "--since") if arguments.command == "due" else None
+    except NowError as error:
+        raise CommandError(str(error)) from None
+    changes = load_site_changes(Path(arguments.project))
+    if since is not None:
+        return due(changes, since=since, now=now)
+    return next_change(changes, now=now)
+
+
+def load_site_changes(project_dir: Path) -> list[SiteChange]:
+    """The project's site changes; with problems in the campaigns, a CommandError (the build would fail)."""
+    project = load_project(project_dir)
+    loaded = load_portal(project.campaigns_path)
+    if loaded.problems:
+        for problem in sorted(loaded.problems):
+            print(problem, file=sys.stderr)
+        raise CommandError(
+            f"{_count(len(loaded.problems), 'problem')} in {project.campaigns_dir}/; run portal validate"
+        )
+    return site_changes(loaded.portal)
+
+
+def due(changes: list[SiteChange], *, since: dt.datetime, now: dt.datetime) -> int:
+    """``portal due``: print each change after ``since`` up to ``now``; 0 if there is one, else 1."""
+    fell_due = changes_due(changes, since, now)
+    for change in fell_due:
+        print(f"{_iso_utc(change.moment)}  {change.what}")
+    if not fell_due:
+        print(f"Nothing fell due after {_iso_utc(since)} up to {_iso_utc(now)}.")
+        return 1
+    return 0
+
+
+def next_change(changes: list[SiteChange], *, now: dt.datetime) -> int:
+    """``portal next``: the changes at the first moment after ``now``; 1 when there is none."""
+    coming = next_changes(changes, now)
+    for change in coming:
+        print(f"{_iso_utc(change.moment)}  {change.what}")
+    if not coming:
+        print(f"Nothing is scheduled after {_iso_utc(now)}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _iso_utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- portal build ------------------------------------------------------------------------------------

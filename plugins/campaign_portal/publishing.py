@@ -34,18 +34,26 @@ def read_now(environ: Mapping[str, str] | None = None) -> dt.datetime:
     raw = environ.get(NOW_VARIABLE, "").strip()
     if not raw:
         return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return parse_moment(raw, NOW_VARIABLE)
+
+
+def parse_moment(raw: str, name: str) -> dt.datetime:
+    """An ISO date-time with an offset (or a bare date: midnight UTC), as ``PORTAL_NOW`` and
+    ``portal due --since`` take it; a NowError naming ``name`` otherwise."""
+    raw = raw.strip()
     try:
-        moment = dt.datetime.fromisoformat(raw.replace("z", "Z"))
+        # A trailing Z spelt as an offset: Python 3.10's fromisoformat does not read Z.
+        moment = dt.datetime.fromisoformat(raw[:-1] + "+00:00" if raw[-1:] in "zZ" and len(raw) > 10 else raw)
     except ValueError:
-        raise NowError(f"{NOW_VARIABLE}={raw!r} is not a date-time; use a form like 2027-01-15T10:00:00Z") from None
+        raise NowError(f"{name}={raw!r} is not a date-time; use a form like 2027-01-15T10:00:00Z") from None
     if moment.tzinfo is None:
         if len(raw) != 10:
-            raise NowError(f"{NOW_VARIABLE}={raw!r} needs a time-zone offset, for example {raw}Z")
+            raise NowError(f"{name}={raw!r} needs a time-zone offset, for example {raw}Z")
         moment = moment.replace(tzinfo=dt.timezone.utc)  # a bare date means midnight UTC, as for publish dates
     # As for publish moments: years far away are typing mistakes, and near year 1 or 9999 the
     # offset alone overflows (9999-12-31T23:59:59-23:59 is after the last moment Python can hold).
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise NowError(f"{NOW_VARIABLE}={raw!r} is out of range; use a year from {MIN_YEAR} to {MAX_YEAR}")
+        raise NowError(f"{name}={raw!r} is out of range; use a year from {MIN_YEAR} to {MAX_YEAR}")
     return moment
 
 
