@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+
+from campaign_portal.engine import engine_logger, use_engine
+
+# PORTAL_ENGINE=properdocs runs every test on ProperDocs (`make test` does both): chosen before
+# anything imports MkDocs.
+ENGINE = use_engine()
+
+from mkdocs.commands.build import build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_NOW = "2026-11-25T12:00:00Z"
@@ -93,7 +100,7 @@ def prepare_project(
 def build_project(root: Path, *, strict: bool = False, site_dir: Path | None = None) -> BuiltSite:
     """Build the project in ``root`` with MkDocs' own build, collecting warnings."""
     collector = WarningCollector()
-    logger = logging.getLogger("mkdocs")
+    logger = engine_logger()
     logger.addHandler(collector)
     try:
         config = load_config(

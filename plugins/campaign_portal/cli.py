@@ -29,6 +29,7 @@ from string import Template
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+from .engine import EngineError, engine_logger, use_engine
 from .load import LEADERS_FILE, load_portal
 from .model import Problem
 from .pipeline import build_portal
@@ -133,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``portal`` with ``argv`` (default: the command line); returns the exit status."""
     arguments = build_parser().parse_args(argv)
     try:
+        try:
+            use_engine()
+        except EngineError as error:
+            raise CommandError(str(error)) from None
         if arguments.command == "validate":
             return validate(Path(arguments.project), output_format=arguments.format)
         if arguments.command == "new":
@@ -183,7 +188,7 @@ def _mkdocs_log_to(stream: TextIO) -> Iterator[None]:
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
+    logger = engine_logger()
     logger.addHandler(handler)
     try:
         yield
@@ -207,8 +212,8 @@ def check_project(project: Project) -> tuple[list[Problem], str]:
     """Every problem the build would report about the campaigns, and a summary of what was checked.
 
     The loader's checks, then every message and reminder rendered with scheduled items
-    included, so that a problem in an embargoed item is found now and not when an
-    hourly build publishes it.
+    included, so that a problem in an embargoed item is found now and not when a
+    scheduled build publishes it.
     """
     from mkdocs.structure.files import get_files
 
