@@ -79,7 +79,7 @@ def load_portal(
         else:
             problems.extend(loaded[1])
         current[key] = loaded
-        if loaded[0] is not None:
+        if loaded[0] is not None and not reader.misnamed:
             campaigns[path.stem] = loaded[0]
     if cache is not None:
         cache.entries = current
@@ -136,5 +136,6 @@ def _campaign_file(
         else:
             wrong = f"must be a campaign id: lowercase letters, digits and single hyphens, at most {MAX_SLUG_LENGTH} characters"
         problems.append(Problem(shown, 1, f"the file name '{show(path.name)}' {wrong}"))
-        return None
+        # Still read and checked, so the next run does not find more, but never published.
+        return CampaignReader(shown, problems, markup, misnamed=True)
     return CampaignReader(shown, problems, markup)

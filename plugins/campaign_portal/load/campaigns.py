@@ -58,6 +58,7 @@ class CampaignReader(FieldReader):
         testimonials = self.testimonials(data, leaders)
         events = self.unique(self.event(item, line, leaders) for item, line in self.items(data, "events"))
         story = self.story(data)
+        audience = strip(self.text(data, "audience"))
         if title is None or summary is None or starts is None or business_case is None:
             return None
         return Campaign(
@@ -67,7 +68,7 @@ class CampaignReader(FieldReader):
             starts=starts,
             ends=ends,
             publish=publish,
-            audience=strip(self.text(data, "audience")),
+            audience=audience,
             tags=tags,
             sponsors=sponsors,
             business_case=business_case,
@@ -208,6 +209,7 @@ class CampaignReader(FieldReader):
             leader = self.leader_ids(entry, "leader", leaders)
             day = self.date(entry, "date")
             quote = self.text(entry, "quote", required=True)
+            story = self.markdown(entry, "story", "a testimonial story")
             if "leader" in entry and isinstance(entry["leader"], YamlList):
                 self.problem(entry.line_of("leader"), "'leader' takes one leader id; give each leader a testimonial of their own")
                 continue
@@ -225,7 +227,7 @@ class CampaignReader(FieldReader):
                     leader=leader[0],
                     date=day,
                     quote=quote.strip(),
-                    story=self.markdown(entry, "story", "a testimonial story"),
+                    story=story,
                     source=self.ref(entry.line),
                     anchor=anchor,
                 )
@@ -252,6 +254,7 @@ class CampaignReader(FieldReader):
         capacity = self.positive_int(entry, "capacity", maximum=1_000_000)
         status = self.choice(entry, "status", ("scheduled", "cancelled"), "scheduled")
         publish = self.moment(entry, "publish")
+        description = self.markdown(entry, "description", "an event description")
         if (
             event_id is None
             or title is None
@@ -274,7 +277,7 @@ class CampaignReader(FieldReader):
             hosts=hosts,
             location=location,
             online=online,
-            description=self.markdown(entry, "description", "an event description"),
+            description=description,
             registration=registration,
             capacity=capacity,
             status=status,  # type: ignore[arg-type]

@@ -46,8 +46,11 @@ class FieldReader:
     # What to say about an empty file: what the file is for.
     empty_file = "the file is empty; describe the campaign as a YAML mapping (see the authoring guide)"
 
-    def __init__(self, path: str, problems: list[Problem], markup: MarkupRenderer | None = None) -> None:
+    def __init__(
+        self, path: str, problems: list[Problem], markup: MarkupRenderer | None = None, *, misnamed: bool = False
+    ) -> None:
         self.path = path
+        self.misnamed = misnamed  # a file whose name is wrong: checked, but its item is left out
         self.problems = problems
         self.markup = markup if markup is not None else MarkupRenderer()
 

@@ -23,11 +23,10 @@ class LeadersReader(FieldReader):
         leaders: dict[str, Leader] = {}
         for leader_id in data:
             line = data.line_of(leader_id)
-            wrong = slug_problem(leader_id, say_length=len(leader_id) > MAX_SLUG_LENGTH)
-            if wrong is not None:
-                self.problem(line, f"leader id '{show(leader_id)}' {wrong}")
-                continue
-            entry = self.mapping(data[leader_id], line, f"leader '{leader_id}'", LEADER_FIELDS)
+            bad_id = slug_problem(leader_id, say_length=len(leader_id) > MAX_SLUG_LENGTH)
+            if bad_id is not None:  # reported, and the entry is still checked: every problem in one run
+                self.problem(line, f"leader id '{show(leader_id)}' {bad_id}")
+            entry = self.mapping(data[leader_id], line, f"leader '{show(leader_id)}'", LEADER_FIELDS)
             if entry is None:
                 continue
             name = self.text(entry, "name", required=True)
@@ -40,21 +39,23 @@ class LeadersReader(FieldReader):
                 self.problem(entry.line_of("photo"), f"'photo' names content/{photo}, which does not exist")
                 photo = None
             email = strip(self.text(entry, "email"))
-            wrong = email_problem(email) if email is not None else None
-            if wrong is not None:
-                said = f"{wrong}, not '{show(email)}'" if wrong.startswith("must") else f"'{show(email)}' {wrong}"
+            bad_email = email_problem(email) if email is not None else None
+            if bad_email is not None:
+                said = f"{bad_email}, not '{show(email)}'" if bad_email.startswith("must") else f"'{show(email)}' {bad_email}"
                 self.problem(entry.line_of("email"), f"'email' {said}")
                 email = None
-            if name is None or title is None:
+            division = strip(self.text(entry, "division"))
+            bio = self.markdown(entry, "bio", "the bio")
+            if name is None or title is None or bad_id is not None:
                 continue
             leaders[leader_id] = Leader(
                 id=leader_id,
                 name=name.strip(),
                 title=title.strip(),
                 source=self.ref(line),
-                division=strip(self.text(entry, "division")),
+                division=division,
                 photo=photo,
-                bio=self.markdown(entry, "bio", "the bio"),
+                bio=bio,
                 email=email,
             )
         return dict(sorted(leaders.items()))
