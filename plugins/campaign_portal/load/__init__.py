@@ -16,7 +16,7 @@ from ..model import Campaign, Leader, Portal, Problem
 from ..rules.slugs import MAX_SLUG_LENGTH, WINDOWS_RESERVED_NAMES, slug_problem
 from ..text.markdown import MarkupRenderer
 from .cache import LoadCache, Loaded, LoadKey
-from .campaigns import CampaignReader
+from .campaigns import CampaignReader, drop_tag_collisions
 from .fields import show
 from .leaders import LEADERS_FILE, LeadersReader
 from .paths import path_problem, screen_folder_files
@@ -83,6 +83,8 @@ def load_portal(
             campaigns[path.stem] = loaded[0]
     if cache is not None:
         cache.entries = current
+    campaigns, collisions = drop_tag_collisions(campaigns)
+    problems.extend(collisions)
     return LoadResult(Portal(leaders=leaders, campaigns=campaigns), sorted(set(problems)))
 
 

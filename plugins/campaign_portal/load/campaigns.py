@@ -6,6 +6,7 @@ problems are recorded at their lines and the item is left out when a required va
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,10 +20,11 @@ from ..model import (
     Leader,
     Measurement,
     Message,
+    Problem,
     Story,
     Testimonial,
 )
-from ..rules.slugs import slugify
+from ..rules.slugs import same_tag, tag_slug
 from .fields import FieldReader, show, strip
 from .schema import (
     BUSINESS_CASE_FIELDS,
@@ -35,6 +37,40 @@ from .schema import (
     TESTIMONIAL_FIELDS,
 )
 from .yaml_lines import YamlList, YamlMap
+
+
+def tag_collision(tag: str, other: str, slug: str, where: str) -> str:
+    return (
+        f"tag '{show(tag)}' would share the page tags/{slug}/ with tag '{show(other)}' ({where}); "
+        "they are different topics, so rename one of them"
+    )
+
+
+def drop_tag_collisions(campaigns: dict[str, Campaign]) -> tuple[dict[str, Campaign], list[Problem]]:
+    """Tags of different campaigns that would share a page: each reported, naming both, and left out.
+
+    The first campaign by id keeps its tag; the same topic written another way (``Leadership``,
+    ``leadership``) is the same tag and shares its page.
+    """
+    first: dict[str, tuple[str, Campaign, int]] = {}
+    problems: list[Problem] = []
+    kept: dict[str, Campaign] = {}
+    for campaign_id, campaign in campaigns.items():
+        tags: list[str] = []
+        lines: list[int] = []
+        lines_of = campaign.tag_lines or (campaign.source.line,) * len(campaign.tags)
+        for tag, line in zip(campaign.tags, lines_of, strict=True):
+            slug = tag_slug(tag)
+            seen = first.setdefault(slug, (tag, campaign, line))
+            if seen[1] is not campaign and not same_tag(tag, seen[0]):
+                where = f"{seen[1].source.path}:{seen[2]}"
+                problems.append(Problem(campaign.source.path, line, tag_collision(tag, seen[0], slug, where)))
+                continue
+            tags.append(tag)
+            lines.append(line)
+        changed = len(tags) != len(campaign.tags)
+        kept[campaign_id] = dataclasses.replace(campaign, tags=tuple(tags), tag_lines=tuple(lines)) if changed else campaign
+    return kept, problems
 
 
 class CampaignReader(FieldReader):
@@ -51,7 +87,7 @@ class CampaignReader(FieldReader):
             ends = None
         publish = self.moment(data, "publish")
         business_case = self.business_case(data)
-        tags = self.tags(data)
+        tags, tag_lines = self.tags(data)
         sponsors = self.leader_ids(data, "sponsors", leaders)
         kpis = tuple(kpi for item, line in self.items(data, "kpis") if (kpi := self.kpi(item, line)))
         messages = self.unique(self.message(item, line, leaders) for item, line in self.items(data, "messages"))
@@ -70,6 +106,7 @@ class CampaignReader(FieldReader):
             publish=publish,
             audience=audience,
             tags=tags,
+            tag_lines=tag_lines,
             sponsors=sponsors,
             business_case=business_case,
             kpis=kpis,
@@ -106,19 +143,24 @@ class CampaignReader(FieldReader):
             return None
         return BusinessCase(problem=problem, outcome=outcome)
 
-    def tags(self, data: YamlMap) -> tuple[str, ...]:
-        tags: list[str] = []
+    def tags(self, data: YamlMap) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The tags and their lines; one topic written twice is kept once, two topics with one slug are a problem."""
+        tags: dict[str, tuple[str, int]] = {}  # slug -> the tag and its line
         for item, line in self.items(data, "tags"):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
                 self.problem(line, "each tag must be a short piece of text")
                 continue
             tag = str(item).strip()
-            if not slugify(tag):
+            slug = tag_slug(tag)
+            if not slug:
                 self.problem(line, f"tag '{show(tag)}' needs at least one letter or digit")
                 continue
-            if tag not in tags:
-                tags.append(tag)
-        return tuple(tags)
+            if slug in tags:
+                if not same_tag(tag, tags[slug][0]):
+                    self.problem(line, tag_collision(tag, tags[slug][0], slug, f"line {tags[slug][1]}"))
+                continue
+            tags[slug] = (tag, line)
+        return tuple(tag for tag, _ in tags.values()), tuple(line for _, line in tags.values())
 
     def kpi(self, item: Any, line: int) -> Kpi | None:
         entry = self.mapping(item, line, "a KPI", KPI_FIELDS)

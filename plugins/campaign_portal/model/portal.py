@@ -250,6 +250,7 @@ class Campaign:
     testimonials: tuple[Testimonial, ...] = ()
     events: tuple[Event, ...] = ()
     story: Story | None = None
+    tag_lines: tuple[int, ...] = ()  # the line of each tag, for problems between two files
 
     def phase(self, today: dt.date) -> Literal["upcoming", "active", "completed"]:
         """Where the campaign stands on ``today``: not started, running, or over."""

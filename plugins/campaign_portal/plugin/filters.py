@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup, escape
@@ -57,7 +58,7 @@ def url_for(context: Any, item: Any, child: Any = None) -> str:
 @jinja2.pass_context
 def tag_url(context: Any, tag: str) -> str:
     """The link to a tag's page, from the tag as written in a campaign file."""
-    return str(context.get("base", "")) + urls.tag_uri_of(tag)
+    return str(context.get("base", "")) + quote(urls.tag_uri_of(tag), safe="/")
 
 
 @jinja2.pass_context

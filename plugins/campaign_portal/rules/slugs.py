@@ -6,6 +6,7 @@ Ids become folder and file names and URL segments, so one rule decides what an i
 from __future__ import annotations
 
 import re
+import unicodedata
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG_LENGTH = 64
@@ -22,6 +23,29 @@ def slugify(value: str) -> str:
     """A URL-safe slug for free text such as tags (also the suggestion for a bad id)."""
     slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return slug[:MAX_SLUG_LENGTH].strip("-")
+
+
+def tag_slug(tag: str) -> str:
+    """The slug of a tag's page: its letters and digits in any script, lowercased, words joined by hyphens.
+
+    ``C++`` is ``c``, ``Leadership & Change`` is ``leadership-change`` and ``日本語 x`` is
+    ``日本語-x`` (URLs allow any letter; links percent-encode it). Empty when the tag has no
+    letter or digit. Two tags with one slug would share a page: the loader refuses that.
+    """
+    text = unicodedata.normalize("NFKC", tag).casefold()
+    # Letters, digits and the marks that belong to them (Devanagari vowel signs, Thai tones).
+    kept = "".join(character if unicodedata.category(character)[0] in "LNM" else "-" for character in text)
+    slug = re.sub(r"-{2,}", "-", kept).strip("-")
+    return slug[:MAX_SLUG_LENGTH].strip("-")
+
+
+def same_tag(first: str, second: str) -> bool:
+    """Whether two tags are one topic written two ways (case, width, spacing), not two topics."""
+    return _tag_key(first) == _tag_key(second)
+
+
+def _tag_key(tag: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", tag).casefold().split())
 
 
 def slug_problem(value: str, *, say_length: bool = True) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Campaign, Event, Leader, Message, Story, Testimonial
-from .slugs import slugify
+from .slugs import tag_slug
 
 # Pages and files that exist once per site, by the name templates use for them.
 SITE_URIS = {
@@ -41,12 +41,13 @@ def leader_uri(leader: Leader | str) -> str:
 
 
 def tag_uri(slug: str) -> str:
+    """A tag's page; the slug may hold any letter (a file name as it is, percent-encoded in links)."""
     return f"tags/{slug}/"
 
 
 def tag_uri_of(tag: str) -> str:
     """The page of a tag as written in a campaign file."""
-    return tag_uri(slugify(tag))
+    return tag_uri(tag_slug(tag))
 
 
 def page_source(uri: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..model import Campaign, Testimonial
 from ..rules import schedule
-from ..rules.slugs import slugify
+from ..rules.slugs import tag_slug
 from .content import RenderedMessage
 from .scope import EventPair, Scope
 
@@ -63,8 +63,8 @@ def build_indexes(scope: Scope, announcements: list[RenderedMessage], reminders:
         indexes.campaign_testimonials[said[0].id].append(said)
     for campaign in indexes.ordered_campaigns:
         for tag in campaign.tags:
-            indexes.tag_names.setdefault(slugify(tag), tag)
-            indexes.tag_campaigns[slugify(tag)].append(campaign)
+            indexes.tag_names.setdefault(tag_slug(tag), tag)
+            indexes.tag_campaigns[tag_slug(tag)].append(campaign)
     for campaign in scope.campaigns:
         for sponsor in campaign.sponsors:
             indexes.leader_sponsored[sponsor].append(campaign)

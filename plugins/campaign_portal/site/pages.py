@@ -9,7 +9,7 @@ from typing import Any
 
 from ..model import Campaign, Event, Leader
 from ..rules import urls
-from ..rules.slugs import slugify
+from ..rules.slugs import tag_slug
 from .calendar_entries import calendar_links
 from .content import FeedLink, PageSpec
 from .contexts import event_when
@@ -26,7 +26,7 @@ def _page(scope: Scope, uri: str, title: str, template: str, context: dict[str, 
         "leaders": scope.leaders,
         "phase_of": lambda c: c.phase(scope.today),
         "is_past": scope.is_past,
-        "tag_slug": slugify,
+        "tag_slug": tag_slug,
     }
     return PageSpec(
         src_uri=urls.page_source(uri), url=uri, title=title, template=template, context={**common, **context}, **extra
