@@ -182,3 +182,14 @@ def test_pushes_always_deploy_and_a_broken_campaign_builds_to_fail_visibly(
     (root / "campaigns" / "broken.yml").write_text("titel: x\n", encoding="utf-8")
     assert run_github(root, tmp_path, "2027-01-05T07:56:00Z") == "deploy=true\n"
     assert run_gitlab(root, "2027-01-05T07:56:00Z") == 0
+
+
+def test_make_build_is_the_atomic_portal_build_and_make_test_covers_both_engines() -> None:
+    def commands(target: str) -> str:
+        result = subprocess.run(["make", "-n", target], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+        return result.stdout
+
+    assert "portal build --strict" in commands("build")
+    assert "mkdocs build" not in commands("build")
+    assert "PORTAL_ENGINE=properdocs" in commands("test-properdocs")
+    assert "test-properdocs" in commands("test")
