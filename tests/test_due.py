@@ -18,7 +18,7 @@ from campaign_portal.model import Portal
 from campaign_portal.publishing import select_public
 from campaign_portal.rules.schedule import site_changes
 
-from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, prepare_project
+from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, BuildPortal, BuiltSite, prepare_project
 
 # Published at 09:00 in Paris, which is 08:00 UTC in January.
 PUBLISHED = MINIMAL_CAMPAIGN + textwrap.dedent(
@@ -220,3 +220,20 @@ def test_the_embargo_changes_exactly_at_the_publish_changes_of_the_examples() ->
         [moments[0] - dt.timedelta(days=400), *moments], [*moments, moments[-1] + dt.timedelta(days=400)], strict=True
     ):
         assert public_at(portal, start) == public_at(portal, end - second), (start, end)
+
+
+def site_bytes(site: BuiltSite) -> dict[str, bytes]:
+    return {path.relative_to(site.site_dir).as_posix(): path.read_bytes() for path in site.all_files()}
+
+
+def test_the_built_site_changes_at_a_reported_moment_and_not_between_two(
+    build_portal: BuildPortal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between two moments `portal next` would name, a rebuild gives the same bytes: nothing goes live late."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # the sitemap's date, the one clock in the site
+    campaigns = {"leaders.yml": LEADERS_YML, "coaching.yml": PUBLISHED}
+    before = site_bytes(build_portal(campaigns, now="2027-01-08T22:29:59Z"))
+    at = site_bytes(build_portal(campaigns, now="2027-01-08T22:30:00Z"))  # the kick-off message goes live
+    later = site_bytes(build_portal(campaigns, now="2027-01-10T23:59:59Z"))  # the campaign starts at midnight
+    assert before != at
+    assert at == later
