@@ -156,10 +156,13 @@ def test_next_lists_everything_at_the_same_moment_and_reminders_in_the_events_zo
 ) -> None:
     status, out, _ = run(capsys, monkeypatch, "2027-01-10T12:00:00+01:00", "next", "--project", str(project))
     assert (status, out) == (0, ["2027-01-11T00:00:00Z  campaign coaching starts"])
-    # The reminder of the day before a session on Wednesday 20 January in New York: Tuesday,
-    # from the start of that day in New York (05:00 UTC).
+    # The reminder of the day before a session on Wednesday 20 January in New York is due on
+    # Tuesday, and is to send from the working day before, Monday, at the start of that day in
+    # New York (05:00 UTC).
+    status, out, _ = run(capsys, monkeypatch, "2027-01-18T04:59:59Z", "next", "--project", str(project))
+    assert (status, out) == (0, ["2027-01-18T05:00:00Z  reminder day_before of event coaching/lunch is to send"])
     status, out, _ = run(capsys, monkeypatch, "2027-01-19T04:59:59Z", "next", "--project", str(project))
-    assert (status, out) == (0, ["2027-01-19T05:00:00Z  reminder day_before of event coaching/lunch is due"])
+    assert (status, out) == (0, ["2027-01-19T05:00:00Z  reminder morning_of of event coaching/lunch is to send"])
 
 
 def test_events_ending_and_campaigns_ending_are_changes_but_a_cancelled_event_has_no_reminders(
@@ -170,7 +173,10 @@ def test_events_ending_and_campaigns_ending_are_changes_but_a_cancelled_event_ha
     )
     assert status == 0
     assert out == [
-        "2027-01-20T05:00:00Z  reminder morning_of of event coaching/lunch is due",
+        "2027-01-20T05:00:00Z  reminder day_before of event coaching/lunch is no longer to send",
+        # The kick-off is to send until its next event starts, and so is the morning's reminder.
+        "2027-01-20T17:30:00Z  message coaching/kickoff is no longer to send",
+        "2027-01-20T17:30:00Z  reminder morning_of of event coaching/lunch is no longer to send",
         "2027-01-20T18:30:00Z  event coaching/lunch is over",
         "2027-02-10T11:00:00Z  event coaching/called-off is over",
         "2027-03-27T00:00:00Z  campaign coaching is over",

@@ -380,7 +380,7 @@ def load_site_changes(project_dir: Path) -> list[SiteChange]:
         raise CommandError(
             f"{_count(len(loaded.problems), 'problem')} in {project.campaigns_dir}/; run portal validate"
         )
-    return site_changes(loaded.portal)
+    return site_changes(loaded.portal, project.settings().working_days)
 
 
 def due(changes: list[SiteChange], *, since: dt.datetime, now: dt.datetime) -> int:

@@ -7,6 +7,7 @@ problems are recorded at their lines and the item is left out when a required va
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..model import (
     Story,
     Testimonial,
 )
+from ..rules import schedule
 from ..rules.slugs import same_tag, tag_slug
 from .fields import FieldReader, show, strip
 from .schema import (
@@ -90,7 +92,9 @@ class CampaignReader(FieldReader):
         tags, tag_lines = self.tags(data)
         sponsors = self.leader_ids(data, "sponsors", leaders)
         kpis = tuple(kpi for item, line in self.items(data, "kpis") if (kpi := self.kpi(item, line)))
-        messages = self.unique(self.message(item, line, leaders) for item, line in self.items(data, "messages"))
+        messages = self.unique(
+            self.message(item, line, leaders, publish, starts) for item, line in self.items(data, "messages")
+        )
         testimonials = self.testimonials(data, leaders)
         events = self.unique(self.event(item, line, leaders) for item, line in self.items(data, "events"))
         story = self.story(data)
@@ -217,7 +221,14 @@ class CampaignReader(FieldReader):
                 measurements.append(Measurement(date=day, value=value))
         return tuple(measurements)
 
-    def message(self, item: Any, line: int, leaders: dict[str, Leader]) -> Message | None:
+    def message(
+        self,
+        item: Any,
+        line: int,
+        leaders: dict[str, Leader],
+        campaign_publish: dt.datetime | None,
+        starts: dt.date | None,
+    ) -> Message | None:
         entry = self.mapping(item, line, "a message", MESSAGE_FIELDS)
         if entry is None:
             return None
@@ -225,6 +236,9 @@ class CampaignReader(FieldReader):
         title = self.text(entry, "title", required=True)
         senders = self.leader_ids(entry, "leaders", leaders, required=True)
         publish = self.moment(entry, "publish")
+        send_by = self.deadline(entry, "send_by")
+        if send_by is not None and starts is not None:
+            self.check_send_window(entry, schedule.message_moment(publish, campaign_publish, starts), send_by)
         subject = self.template(entry, "subject")
         body = self.template(entry, "body")
         short = self.template(entry, "short") if entry.get("short") is not None else None
@@ -235,10 +249,22 @@ class CampaignReader(FieldReader):
             title=title.strip(),
             leaders=senders,
             publish=publish,
+            send_by=send_by,
             subject=subject,
             body=body,
             short=short,
             source=self.ref(entry.line),
+        )
+
+    def check_send_window(self, entry: YamlMap, opens: dt.datetime, send_by: dt.datetime) -> None:
+        """A message's ``send_by`` must leave it a moment to be sent: after the message's moment."""
+        if send_by > opens or opens == schedule.NEVER:  # an unreadable publish is reported already
+            return
+        written = show(strip(self.text(entry, "send_by")))
+        self.problem(
+            entry.line_of("send_by"),
+            f"'send_by' ({written}) closes the send window before it opens ({opens.isoformat()}, "
+            "the message's 'publish', else the campaign's, else its first day); give a later 'send_by'",
         )
 
     def testimonials(self, data: YamlMap, leaders: dict[str, Leader]) -> tuple[Testimonial, ...]:

@@ -275,6 +275,16 @@ class FieldReader:
             return None
         return moment if self.plausible_year(data, key, moment.year) else None
 
+    def deadline(self, data: YamlMap, key: str) -> dt.datetime | None:
+        """A moment until which something holds: a date-time with an offset, or a date, which
+        means the whole of that day (until midnight UTC after it)."""
+        if key not in data:
+            return None
+        moment = self.read_moment(data, key)  # unreadable: reported, and no deadline
+        if moment is not None and _DATE_PATTERN.fullmatch(strip(self.text(data, key)) or ""):
+            return moment + dt.timedelta(days=1)
+        return moment
+
     def leader_ids(
         self, data: YamlMap, key: str, leaders: dict[str, Leader], *, required: bool = False
     ) -> tuple[str, ...]:

@@ -61,6 +61,12 @@ MESSAGE_FIELDS = (
     Field("subject", "template", True, doc="The email subject, a message template."),
     Field("body", "template", True, doc="The email body, a Markdown message template."),
     Field("short", "template", doc="The one-line chat version, a message template."),
+    Field(
+        "send_by",
+        "deadline",
+        doc="When it stops being 'to send' (a date: to the end of that day, UTC; or a date-time with an offset). "
+        "Default: until its next event starts, at most 14 days.",
+    ),
 )
 TESTIMONIAL_FIELDS = (
     Field("leader", "leader id", True, doc="The leader who said it."),

@@ -155,6 +155,7 @@ class Message:
     source: SourceRef
     short: TemplateText | None = None
     publish: dt.datetime | None = None
+    send_by: dt.datetime | None = None  # when it stops being "to send" (a date: the end of that day, UTC)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,23 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from ..rules.schedule import WEEKDAYS
 from ..site import DEFAULT_REMINDERS, SiteSettings
+
+
+class WorkingDays(c.ListOfItems[str]):
+    """Day names (monday ... sunday); at least one, each once."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Choice(WEEKDAYS), default=list(WEEKDAYS[:5]))
+
+    def run_validation(self, value: object) -> list[str]:
+        if isinstance(value, list):
+            value = [item.lower() if isinstance(item, str) else item for item in value]
+        days = super().run_validation(value)
+        if not days:
+            raise base.ValidationError("name at least one working day, such as [monday, tuesday, wednesday, thursday, friday]")
+        return days
 
 
 class ReminderWording(base.Config):
@@ -43,6 +59,9 @@ class PortalConfig(base.Config):
     """How many of the newest testimonials the home page shows."""
     home_announcements = c.Type(int, default=5)
     """How many of the newest announcements the home page shows."""
+    working_days = WorkingDays()
+    """The working week, as day names: a reminder for the day before an event is due on the working
+    day before it (Friday, for a Monday event). Default: [monday, tuesday, wednesday, thursday, friday]."""
 
 
 def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -> SiteSettings:
@@ -60,4 +79,5 @@ def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -
         home_testimonials=options.home_testimonials,
         home_announcements=options.home_announcements,
         nav_campaigns_limit=options.nav_campaigns_limit,
+        working_days=frozenset(WEEKDAYS.index(day) for day in options.working_days),
     )

@@ -156,7 +156,7 @@ def _reminder(
         campaign=campaign,
         event=event,
         reminder=kind,
-        send_on=schedule.reminder_day(event, kind),
+        send_on=schedule.reminder_day(event, kind, scope.settings.working_days),
         eml_uri=urls.reminder_draft_uri(leader, campaign, event, kind),
         source=event.source,
         scheduled_for=scope.public.schedule_of(campaign, event),

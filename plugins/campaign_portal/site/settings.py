@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..rules.schedule import DEFAULT_WORKING_DAYS
+
 DEFAULT_REMINDERS: dict[str, dict[str, str]] = {
     "day_before": {
         "subject": "Tomorrow: {{ event.title }}",
@@ -47,3 +49,5 @@ class SiteSettings:
     home_testimonials: int = 4
     home_announcements: int = 5
     nav_campaigns_limit: int = 25
+    # ``date.weekday()`` numbers of the working week: reminders fall on these days.
+    working_days: frozenset[int] = DEFAULT_WORKING_DAYS
