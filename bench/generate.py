@@ -275,7 +275,7 @@ def _plan(campaigns: int, seed: int, now: dt.datetime, shape: Shape) -> _Plan:
             campaign_id = f"{campaign_id}-{number}"
         plan.campaigns.append((campaign_id, campaign))
         if counts.public:
-            plan.expected_pages += 1 + counts.public_events
+            plan.expected_pages += 2 + counts.public_events  # the campaign page, its brief, its events
             public_leaders.update(counts.public_leaders)
             public_tags.update(_slug(tag) for tag in campaign.get("tags", []))
     plan.expected_pages += 4 + len(public_tags) + len(public_leaders)

@@ -48,8 +48,8 @@ def test_the_issue_12_shape_has_its_fixed_counts_and_nothing_embargoed(tmp_path:
         assert all("publish" not in event for event in campaign["events"])
     bigger = generate.generate(tmp_path / "more", campaigns=40, shape=generate.ISSUE_12, seed=5)
     assert bigger.leaders == 20
-    # 40 campaign pages, 160 event pages, the leaders, the tag pages and the four indexes.
-    assert 40 + 160 + 4 < bigger.expected_pages <= 40 + 160 + 20 + 4 + 40
+    # 40 campaign pages and their 40 briefs, 160 event pages, the leaders, the tag pages and the four indexes.
+    assert 80 + 160 + 4 < bigger.expected_pages <= 80 + 160 + 20 + 4 + 40
 
 
 def test_plain_pages_are_ordinary_pages_of_a_fixed_size_that_mkdocs_builds_strictly(tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_campaign_page_shows_what_the_spec_lists(build_portal: BuildPortal) -> N
     assert "Regretted attrition is 14%." in text and "Cut it to 10%." in text
     chart = page.select_one("svg.portal-kpi__chart")
     assert chart is not None
-    assert chart["aria-label"] == "Regretted attrition: from 14% to 10% (lower is better), now 12.5%"
+    assert chart["aria-label"] == "Regretted attrition: from 14% towards a target of 10%, latest 12.5%. 2.5 points to go."
     assert [a.get_text(" ", strip=True) for a in page.select(".portal-chips .portal-leader-chip strong")] == ["Amara Okafor"]
     assert page.select_one("#announcement-kickoff") is not None
     assert page.select_one("#testimonial-daniel-kim-2027-02-01") is not None
@@ -106,7 +106,7 @@ def test_campaign_page_shows_what_the_spec_lists(build_portal: BuildPortal) -> N
         "../../campaigns/coaching/events/lunch/",
         "../../campaigns/coaching/events/town-hall/",
     ]
-    assert "Attrition fell to 11.2%." in page.select_one("#story").find_next("div").get_text()
+    assert "Attrition fell to 11.2%." in page.select_one("#story").find_next("ol", class_="portal-story__parts").get_text()
 
 
 def test_event_page_shows_time_in_its_own_zone_and_calendar_links(build_portal: BuildPortal) -> None:

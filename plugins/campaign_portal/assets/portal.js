@@ -167,15 +167,30 @@
       onCopyClick(copy);
       return;
     }
+    if (target.closest(".portal-print")) {
+      window.print();
+      return;
+    }
     var topic = target.closest(".portal-filter__button");
     if (topic) {
       applyFilter(topic.closest(".portal-filter"), topic.getAttribute("data-tag"));
     }
   }
 
+  /* The brief's "Print or save as PDF" needs script, so it is hidden until now; the campaign
+     page's button links to brief/#print, which opens the print dialog once the brief is shown. */
+  function enhancePrint() {
+    document.querySelectorAll(".portal-print[hidden]").forEach(function (button) { button.hidden = false; });
+    if (window.location.hash === "#print" && document.querySelector(".portal-brief")) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+      window.setTimeout(function () { window.print(); }, 0);
+    }
+  }
+
   function setUpPage() {
     statusRegion();
     enhanceFilter();
+    enhancePrint();
     /* Material's search overlay is a dialog without a name; screen readers announce it as "dialog". */
     var search = document.querySelector(".md-search[role=dialog]:not([aria-label])");
     if (search) { search.setAttribute("aria-label", "Search"); }

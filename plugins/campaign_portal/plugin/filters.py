@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..model import Event
-from ..rules import dates, urls
+from ..rules import dates, numbers, urls
 
 _ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789-"
 
@@ -35,6 +35,7 @@ def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
     env.filters["iso"] = lambda value: value.isoformat()
     env.filters["url"] = relative_url
     env.filters["number"] = number
+    env.filters["measure"] = numbers.measure
     env.filters["avatar_tone"] = avatar_tone
     env.globals["site_name"] = site_name
     env.globals["url_for"] = url_for
@@ -87,4 +88,5 @@ def avatar_tone(leader_id: str) -> int:
 
 
 def number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """``12,500``, ``1.5``: as ``rules.numbers`` writes every number (KPI charts use it directly)."""
+    return numbers.format_number(value)

@@ -32,6 +32,11 @@ def campaign_uri(campaign: Campaign | str) -> str:
     return f"campaigns/{_id(campaign)}/"
 
 
+def brief_uri(campaign: Campaign | str) -> str:
+    """The campaign's executive brief."""
+    return f"{campaign_uri(campaign)}brief/"
+
+
 def event_uri(campaign: Campaign | str, event: Event | str) -> str:
     return f"{campaign_uri(campaign)}events/{_id(event)}/"
 
@@ -103,11 +108,13 @@ def url_for(item: Any, child: Any = None) -> str:
     """The site-relative URI of what a template shows.
 
     ``url_for(campaign)``, ``url_for(leader)``, ``url_for(campaign, event)``, ``url_for(campaign, message)``
-    (and testimonial, story), or a site page by name: ``url_for("events")``.
+    (and testimonial, story), ``url_for(campaign, "brief")``, or a site page by name: ``url_for("events")``.
     """
     if isinstance(item, Campaign):
         if child is None:
             return campaign_uri(item)
+        if child == "brief":
+            return brief_uri(item)
         if isinstance(child, Event):
             return event_uri(item, child)
         return fragment_in(item, child)

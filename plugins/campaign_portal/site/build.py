@@ -9,6 +9,7 @@ from .files import campaign_files, leader_files, site_files
 from .indexes import build_indexes
 from .messages import announcements, compile_reminders, drafts, reminders
 from .pages import (
+    brief_page,
     campaign_page,
     campaigns_page,
     event_page,
@@ -38,6 +39,7 @@ def build_site(public: PublicPortal, settings: SiteSettings, cache: OutputCache 
     content.pages += [events_page(scope), leaders_page(scope, indexes)]
     for campaign in scope.campaigns:
         content.pages.append(campaign_page(scope, indexes, campaign))
+        content.pages.append(brief_page(scope, campaign))
         content.pages += [event_page(scope, campaign, event) for _, event in scope.events_by_campaign[campaign.id]]
         content.files += campaign_files(scope, indexes, campaign)
     for leader in sorted(scope.leaders.values(), key=lambda item: item.id):

@@ -14,6 +14,7 @@ from .calendar_entries import calendar_links
 from .content import FeedLink, PageSpec
 from .contexts import event_when
 from .indexes import Indexes
+from .kpi_charts import headline_kpi, kpi_chart
 from .scope import Scope
 
 
@@ -57,11 +58,30 @@ def home_page(scope: Scope, indexes: Indexes) -> PageSpec:
             "testimonials": indexes.testimonials[: settings.home_testimonials],
             "announcements": indexes.newest_announcements[: settings.home_announcements],
             "stories": stories[:2],
+            "results": _results(scope, indexes),
         },
         in_nav=True,
         feeds=(site_feed_link(scope),),
         description="Learning campaigns, events and leader messages.",
     )
+
+
+def _headline(scope: Scope, campaign: Campaign) -> Any:
+    """The chart of the KPI a completed campaign is known by, or None."""
+    kpi = headline_kpi(campaign)
+    return kpi_chart(kpi, campaign, scope.today, campaign.kpis.index(kpi)) if kpi is not None else None
+
+
+def _results(scope: Scope, indexes: Indexes) -> list[tuple[Campaign, Any]]:
+    """Completed campaigns with a measured KPI or a published story, latest ended first, by headline measure."""
+    completed = [c for c in indexes.ordered_campaigns if c.phase(scope.today) == "completed"]
+    shown = [c for c in completed if c.story is not None or headline_kpi(c) is not None]
+    shown.sort(key=lambda c: (c.ends or c.starts, c.id), reverse=True)
+    return [(c, _headline(scope, c)) for c in shown[:3]]
+
+
+def kpi_charts(scope: Scope, campaign: Campaign) -> list[Any]:
+    return [kpi_chart(kpi, campaign, scope.today, index) for index, kpi in enumerate(campaign.kpis)]
 
 
 def campaigns_page(scope: Scope, indexes: Indexes) -> PageSpec:
@@ -133,6 +153,8 @@ def campaign_page(scope: Scope, indexes: Indexes, campaign: Campaign) -> PageSpe
             "upcoming": upcoming,
             "past": past,
             "testimonials": indexes.campaign_testimonials[campaign.id],
+            "kpi_charts": kpi_charts(scope, campaign),
+            "phase": campaign.phase(scope.today),
             "calendar_uri": urls.campaign_calendar_uri(campaign),
             "feed_uri": urls.feed_uri(urls.campaign_uri(campaign)),
         },
@@ -140,6 +162,28 @@ def campaign_page(scope: Scope, indexes: Indexes, campaign: Campaign) -> PageSpe
         nav_parent=urls.page_source(urls.SITE_URIS["campaigns"]),
         feeds=(campaign_feed_link(campaign),),
         description=scope.text(campaign.summary)[:200],
+        scheduled_for=scope.public.schedule_of(campaign),
+    )
+
+
+def brief_page(scope: Scope, campaign: Campaign) -> PageSpec:
+    """The executive brief: what a sponsor takes into a board meeting, printable on two A4 pages.
+
+    Only what is public reaches it: ``campaign`` comes from the public portal, so an unpublished
+    story is not there (``campaign.story`` is None until its moment).
+    """
+    return _page(
+        scope,
+        urls.brief_uri(campaign),
+        f"{campaign.title}: executive brief",
+        "portal/brief.html",
+        {
+            "campaign": campaign,
+            "kpi_charts": kpi_charts(scope, campaign),
+            "phase": campaign.phase(scope.today),
+            "campaign_url": scope.absolute(urls.campaign_uri(campaign)),
+        },
+        description=f"Executive brief: {scope.text(campaign.business_case.outcome)}"[:200],
         scheduled_for=scope.public.schedule_of(campaign),
     )
 
