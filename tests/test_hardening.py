@@ -265,5 +265,5 @@ def test_a_summary_of_several_paragraphs_builds(build_portal: BuildPortal) -> No
     site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": campaign})
     raw = site.path("campaigns/coaching/calendar.ics").read_bytes()
     # Line breaks are escaped as RFC 5545 text, and the calendar still parses.
-    assert b"X-WR-CALDESC:First paragraph.\\n\\nSecond paragraph.\r\n" in raw
+    assert b"X-WR-CALDESC;VALUE=TEXT:First paragraph.\\n\\nSecond paragraph.\r\n" in raw
     assert icalendar.Calendar.from_ical(raw)["X-WR-CALNAME"]

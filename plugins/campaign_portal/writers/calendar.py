@@ -12,8 +12,9 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, vDuration, vText
+from icalendar import Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
 from ..model import Campaign, Event
@@ -23,6 +24,8 @@ DEFAULT_UID_DOMAIN = "learning-portal"
 
 # RFC 5545 TEXT may not hold CONTROL characters; newlines are kept (icalendar escapes them as \n).
 _ICAL_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_ICAL_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028]")
+_ICAL_PARAGRAPH_BREAK = re.compile("\u2029")
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,9 @@ def build_calendar(
 ) -> bytes:
     """A VCALENDAR (METHOD:PUBLISH) holding one VEVENT per entry, as CRLF-separated bytes.
 
-    Each start and end keeps the event's own IANA zone (``TZID``), with one
-    VTIMEZONE per zone used. ``subscribable`` adds REFRESH-INTERVAL and
+    Each start and end keeps the event's own IANA zone (``TZID``), with one VTIMEZONE per zone
+    used, written from zoneinfo for the years of that zone's events (:func:`zone_observances`);
+    a wall time that names no single moment in its zone is written in UTC (:func:`zoned_or_utc`). ``subscribable`` adds REFRESH-INTERVAL and
     X-PUBLISHED-TTL of ``refresh_hours`` so clients poll a subscribed feed.
     """
     if refresh_hours < 1:
@@ -80,11 +84,14 @@ def build_calendar(
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    # X- properties are written raw unless typed: a name is one line; a description may have
-    # paragraphs, so it is written as escaped TEXT (a raw line break would end the property).
-    calendar.add("X-WR-CALNAME", " ".join(clean_ical_text(name).split()))
+    # X- properties are TEXT unless said otherwise (RFC 5545 3.8.8.2), so a comma, semicolon or
+    # backslash is escaped; VALUE=TEXT says so to readers that otherwise keep an X- value raw
+    # (ical.js, icalendar), so that they too read "a, b" and not "a\, b". The name is one line;
+    # the description keeps its paragraphs as \n.
+    text = {"VALUE": "TEXT"}
+    calendar.add("X-WR-CALNAME", vText(" ".join(clean_ical_text(name).split())), parameters=text)
     if description:
-        calendar.add("X-WR-CALDESC", vText(clean_ical_text(description)))
+        calendar.add("X-WR-CALDESC", vText(clean_ical_text(description)), parameters=text)
     if subscribable:
         refresh = dt.timedelta(hours=refresh_hours)
         calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
@@ -94,17 +101,19 @@ def build_calendar(
     if not ordered:
         return head
     # An event is in three calendars (its own, its campaign's, everyone's) and a zone in most:
-    # each VEVENT and VTIMEZONE is written out once, and the calendar assembled from the pieces.
-    # The bytes are those calendar.to_ical() gives with the same components: the VTIMEZONEs
-    # (sorted by TZID) and then the VEVENTs follow the calendar's properties.
+    # each VEVENT and VTIMEZONE is written out once, and the calendar assembled from the pieces:
+    # the calendar's properties, the VTIMEZONEs (sorted by TZID), then the VEVENTs.
     pieces = [_vevent_ical(entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp) for entry in ordered]
-    zones = b""
-    tzids = sorted(set().union(*(used for _, used in pieces)))
-    if tzids:
-        # Each zone covers the whole years the calendar spans: few transitions, but always enough.
-        first_date = dt.date(min(entry.event.starts.year for entry in ordered), 1, 1)
-        last_date = dt.date(max(entry.event.ends.year for entry in ordered) + 1, 1, 1)
-        zones = b"".join(_vtimezone_ical(tzid, first_date, last_date) for tzid in tzids)
+    tzids = set().union(*(used for _, used in pieces))
+    # Each zone covers the whole years of the events written in it: a few changes, always enough.
+    years: dict[str, list[int]] = {}
+    for entry in ordered:
+        if entry.event.timezone in tzids:
+            years.setdefault(entry.event.timezone, []).extend((entry.event.starts.year, entry.event.ends.year))
+    zones = b"".join(
+        _vtimezone_ical(tzid, dt.date(min(years[tzid]), 1, 1), dt.date(max(years[tzid]) + 1, 1, 1))
+        for tzid in sorted(tzids)
+    )
     return head[: -len(_CALENDAR_END)] + zones + b"".join(ical for ical, _ in pieces) + _CALENDAR_END
 
 
@@ -131,8 +140,8 @@ def _make_vevent(campaign_id: str, event: Event, url: str | None, description: s
     vevent.add("UID", event_uid(campaign_id, event.id))
     vevent.add("DTSTAMP", stamp)
     vevent.add("LAST-MODIFIED", stamp)
-    vevent.add("DTSTART", event.starts)
-    vevent.add("DTEND", event.ends)
+    vevent.add("DTSTART", zoned_or_utc(event.starts))
+    vevent.add("DTEND", zoned_or_utc(event.ends))
     vevent.add("SUMMARY", clean_ical_text(event.title))
     place = event.location or event.online
     if place:
@@ -149,14 +158,163 @@ def _make_vevent(campaign_id: str, event: Event, url: str | None, description: s
     return vevent
 
 
+def zoned_or_utc(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as it is, to be written with its zone's TZID, unless its wall time does not name
+    one moment there: a time in the hour that fall-back repeats, or in a spring-forward gap, is
+    written in UTC, which every client reads alike. (RFC 5545 reads a repeated wall time as its
+    first pass, so an end in the second pass cannot be written with a TZID at all.)"""
+    wall = moment.replace(tzinfo=None)
+    first, second = wall.replace(tzinfo=moment.tzinfo, fold=0), wall.replace(tzinfo=moment.tzinfo, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return moment
+    return moment.astimezone(dt.timezone.utc)
+
+
 def clean_ical_text(text: str) -> str:
-    """``text`` with line breaks normalised to ``\\n`` and the control characters RFC 5545 forbids removed."""
-    return _ICAL_FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """``text`` with every line break as ``\\n`` and the control characters RFC 5545 forbids removed.
+
+    Besides CR and LF, the characters Unicode reads as line or paragraph breaks (vertical tab, form
+    feed, the information separators U+001C-U+001E, NEL U+0085, U+2028, U+2029) become a plain
+    newline (two for a paragraph separator), which TEXT writes as ``\\n``: a raw one would reach a
+    client as a line break some readers take and others show as a stray mark.
+    """
+    text = _ICAL_PARAGRAPH_BREAK.sub("\n\n", text)
+    return _ICAL_FORBIDDEN.sub("", _ICAL_LINE_BREAK.sub("\n", text))
+
+
+# ---------------------------------------------------------------------------------------------
+# VTIMEZONE, written from zoneinfo.
+#
+# Each change of UTC offset (or of zone abbreviation) in the span the calendar's events need is
+# its own STANDARD or DAYLIGHT observance, with no RRULE, whose DTSTART is repeated as its only
+# RDATE. Clients read observances differently: ical.js, given RDATEs, ignores the DTSTART (so a
+# sub-component listing later changes as RDATEs under a first DTSTART, as icalendar writes it,
+# loses that first change); Python's `ical` reads only the RRULE and RDATEs (so a lone DTSTART is
+# no onset at all); dateutil (under vobject) and icalendar take the union. DTSTART = RDATE is one
+# onset for all of them. The onset is written as RFC 5545 asks: the local time before the change,
+# on the clock of TZOFFSETFROM (London's spring change at 01:00 GMT is T010000, not T020000).
+# tests/test_calendar_clients.py reads such calendars with all four.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observance:
+    """One change of a zone's clock: from ``offset_from`` to ``offset_to`` at the wall time ``onset``."""
+
+    onset: dt.datetime  # naive: the local time just before the change, on the clock of offset_from
+    offset_from: dt.timedelta
+    offset_to: dt.timedelta
+    name: str
+    daylight: bool
+
+
+# A clock that never changed in the year before a calendar's span (Asia/Kolkata): one observance
+# from this onset, with the same offset on both sides.
+_NO_CHANGE_ONSET = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - a wall time, as VTIMEZONE writes it
+_SAMPLE_STEP = dt.timedelta(hours=6)  # zones change their clocks at most twice a year
+
+
+def zone_observances(tzid: str, start: dt.datetime, end: dt.datetime) -> list[Observance]:
+    """The observances of ``tzid`` that place every moment from ``start`` to ``end`` (aware) as zoneinfo does.
+
+    The first is the change in force at ``start`` (the last one in the year before it), or, for a
+    zone that did not change then, a single fixed observance; then one per change up to ``end``.
+    """
+    zone = ZoneInfo(tzid)
+    utc_start = start.astimezone(dt.timezone.utc)
+    utc_end = end.astimezone(dt.timezone.utc)
+    changes = _changes(zone, utc_start - dt.timedelta(days=366), utc_end)
+    in_force = [change for change in changes if change <= utc_start]
+    first = in_force[-1] if in_force else None
+    observances = [] if first else [_fixed_observance(zone, utc_start)]
+    for change in changes:
+        if first is None or change >= first:
+            observances.append(_observance_at(zone, change))
+    return observances
+
+
+def _state(zone: ZoneInfo, instant: dt.datetime) -> tuple[dt.timedelta | None, dt.timedelta | None, str | None]:
+    local = instant.astimezone(zone)
+    return local.utcoffset(), local.dst(), local.tzname()
+
+
+def _changes(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """Every instant in (start, end] at which the zone's offset, DST flag or abbreviation changes."""
+    found = []
+    moment, state = start, _state(zone, start)
+    while moment < end:
+        later = min(moment + _SAMPLE_STEP, end)
+        later_state = _state(zone, later)
+        if later_state != state:
+            # Offsets change on whole seconds: bisect to the first second of the new state.
+            low, high = moment, later
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) // 2
+                if _state(zone, middle) == state:
+                    low = middle
+                else:
+                    high = middle
+            found.append(high)
+        moment, state = later, later_state
+    return found
+
+
+def _observance_at(zone: ZoneInfo, change: dt.datetime) -> Observance:
+    before = (change - dt.timedelta(seconds=1)).astimezone(zone)
+    after = change.astimezone(zone)
+    offset_from = before.utcoffset() or dt.timedelta(0)
+    offset_to = after.utcoffset() or dt.timedelta(0)
+    return Observance(
+        onset=(change + offset_from).replace(tzinfo=None),
+        offset_from=offset_from,
+        offset_to=offset_to,
+        name=after.tzname() or "",
+        daylight=bool(after.dst()),
+    )
+
+
+def _fixed_observance(zone: ZoneInfo, instant: dt.datetime) -> Observance:
+    local = instant.astimezone(zone)
+    offset = local.utcoffset() or dt.timedelta(0)
+    return Observance(_NO_CHANGE_ONSET, offset, offset, local.tzname() or "", bool(local.dst()))
+
+
+def vtimezone_ical(tzid: str, observances: Sequence[Observance]) -> bytes:
+    """The VTIMEZONE of ``tzid`` with these observances, as CRLF-separated bytes (every line is short)."""
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{tzid}"]
+    for observance in observances:
+        kind = "DAYLIGHT" if observance.daylight else "STANDARD"
+        lines += [
+            f"BEGIN:{kind}",
+            f"DTSTART:{observance.onset:%Y%m%dT%H%M%S}",
+            f"RDATE:{observance.onset:%Y%m%dT%H%M%S}",
+            f"TZOFFSETFROM:{_utc_offset(observance.offset_from)}",
+            f"TZOFFSETTO:{_utc_offset(observance.offset_to)}",
+            *([f"TZNAME:{_escape_text(observance.name)}"] if observance.name else []),
+            f"END:{kind}",
+        ]
+    lines.append("END:VTIMEZONE")
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def _utc_offset(offset: dt.timedelta) -> str:
+    """RFC 5545 UTC-OFFSET: ``+HHMM``, or ``+HHMMSS`` when there are seconds."""
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    seconds = abs(int(offset.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 @functools.lru_cache(maxsize=1024)
 def _vtimezone_ical(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
-    """One VTIMEZONE per zone and span, computed and written out once: icalendar's search takes
-    up to 0.1 s a zone, and the same few zones are in every calendar."""
-    ical: bytes = Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date).to_ical()
-    return ical
+    """The VTIMEZONE of a zone for the whole years from ``first_date`` to ``last_date``, written
+    once per zone and span: the same few zones are in every calendar."""
+    zone = ZoneInfo(tzid)
+    start = dt.datetime.combine(first_date, dt.time(), zone)
+    end = dt.datetime.combine(last_date, dt.time(), zone)
+    return vtimezone_ical(tzid, zone_observances(tzid, start, end))
