@@ -215,3 +215,15 @@ def test_a_bare_date_portal_now_builds_at_midnight_utc(build_portal: BuildPortal
     site = build_portal(files, now="2027-01-15")
     assert site.exists("campaigns/before/") and site.exists("campaigns/at/")
     assert not site.exists("campaigns/after/")
+
+
+def test_an_unreadable_moment_is_no_change_to_wait_for(tmp_path: Path) -> None:
+    """`portal next` and `portal due` never announce a publication that will not happen."""
+    from campaign_portal.rules.schedule import site_changes
+
+    block = MESSAGE.format(id="later", publish="2027-06-01T09:00")
+    portal, found = load(tmp_path, {"late.yml": campaign("2027-02-30"), "coaching.yml": campaign(extra=block)})
+    assert len(found) == 2
+    changes = site_changes(portal)  # type: ignore[arg-type]
+    assert changes and all(change.moment != NEVER for change in changes)
+    assert not [change for change in changes if "is published" in change.what]

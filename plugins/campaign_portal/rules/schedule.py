@@ -219,7 +219,7 @@ def site_changes(portal: Portal, working_days: Collection[int] = DEFAULT_WORKING
 def _campaign_changes(campaign: Campaign, working_days: Collection[int]) -> Iterator[SiteChange]:
     name = campaign.id
     opens = embargo_of(campaign)
-    if opens is not None:
+    if opens is not None and opens != NEVER:  # an unreadable moment never comes: no change to wait for
         yield SiteChange(opens, f"campaign {name} is published")
     yield SiteChange(midnight_utc(campaign.starts), f"campaign {name} starts")
     if campaign.ends is not None:
@@ -235,7 +235,7 @@ def _campaign_changes(campaign: Campaign, working_days: Collection[int]) -> Iter
     ]
     for item, label in items:
         moment = embargo_of(campaign, item)
-        if moment is not None and moment != opens:
+        if moment is not None and moment != opens and moment != NEVER:
             yield SiteChange(moment, f"{label} is published")
     for message in campaign.messages:
         # The window read with every event, public or not yet: a moment too many is a rebuild
