@@ -470,3 +470,38 @@ def test_the_portal_console_script_runs(tmp_path: Path) -> None:
     assert result.stdout == (
         "campaigns:1: the campaigns folder does not exist; create it\n1 problem found; fix them and run portal validate again.\n"
     )
+
+
+def test_a_build_cleans_up_what_killed_builds_left(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A build killed midway leaves `.site.building-*` and `.site.previous-*`; the next build removes them.
+
+    One killed between its two renames left no site folder at all, only the retired one: it is
+    put back, so that a next build that fails still leaves that site in place.
+    """
+    root = project(tmp_path, {"coaching.yml": MINIMAL_CAMPAIGN + "titel: typo\n"})
+    for name in (".site.building-abc123", ".site.previous-def456/site", ".site.previous-ghi789"):
+        (root / name).mkdir(parents=True)
+        (root / name / "big.bin").write_bytes(b"x" * 1000)
+    (root / ".site.previous-def456" / "site" / "index.html").write_text("the old site", encoding="utf-8")
+    (root / ".site.building-link").symlink_to(root / "content")  # not a folder of ours: left alone
+    (root / ".site-notes").write_text("kept", encoding="utf-8")
+    status, out, err = run(capsys, "build", "--project", str(root), "--strict")
+    assert status == 1
+    assert err.startswith("Removed 3 folders left by an interrupted build.\n"), err
+    assert leftovers(root) == [".site-notes", ".site.building-link"]
+    assert any((root / "content").iterdir())  # what the link pointed at is still there
+    assert (root / "site" / "index.html").read_text(encoding="utf-8") == "the old site"
+    assert sorted(path.name for path in (root / "site").iterdir()) == ["big.bin", "index.html"]
+
+
+def test_two_builds_into_one_site_folder_do_not_run_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+
+    root = project(tmp_path, {"coaching.yml": MINIMAL_CAMPAIGN})
+    (root / ".site.building-running").mkdir()
+    with open(root / ".site.lock", "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another build, still running
+        status, out, err = run(capsys, "build", "--project", str(root))
+    assert status == 1
+    assert err == f"portal: error: another portal build is writing {(root / 'site').as_posix()}/ now; wait for it to finish\n"
+    assert (root / ".site.building-running").is_dir()  # the running build's folder is not touched

@@ -414,9 +414,6 @@ def _iso_utc(moment: dt.datetime) -> str:
 
 def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = False) -> int:
     """Build into a fresh folder beside the site folder; replace the site folder only on success."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
-
     # MkDocs validates the real site folder (not inside docs_dir, and so on) before anything is built.
     site_path = str(Path(site_dir).absolute()) if site_dir else None
     project = load_project(project_dir, site_dir=site_path, strict=True if strict else None)
@@ -424,8 +421,17 @@ def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = Fals
     target = Path(config.site_dir)
     _check_site_dir(target, project)
     shown = _display(target) + "/"
-    existed = target.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _building_lock(target, shown):
+        return _build_and_swap(config, target, shown)
+
+
+def _build_and_swap(config: MkDocsConfig, target: Path, shown: str) -> int:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    _remove_leftovers(target)
+    existed = target.exists()
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         config["site_dir"] = str(staging)
@@ -447,6 +453,54 @@ def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = Fals
     count = sum(1 for path in target.rglob("*") if path.is_file())
     print(f"Built the site in {shown} ({_count(count, 'file')}).")
     return 0
+
+
+LEFTOVER_KINDS = ("building", "previous")
+
+
+@contextmanager
+def _building_lock(target: Path, shown: str) -> Iterator[None]:
+    """One ``portal build`` into ``target`` at a time, so that what another build left is known to be stale.
+
+    A lock file beside the site folder (``.<site>.lock``), held for the build and removed after
+    it; the system releases the lock when the process ends, however it ends.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, and leftovers are still cleaned up
+        yield
+        return
+    lock = target.parent / f".{target.name}.lock"
+    with open(lock, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CommandError(f"another portal build is writing {shown} now; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)  # removed while still held: nothing is left beside the site
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove the staging and retired folders of builds that were killed (``.<site>.building-*``, ``.<site>.previous-*``).
+
+    A build killed between its two renames left no site folder, only the retired one: that is
+    put back first, so the site is never lost.
+    """
+    if not target.exists():
+        retired = sorted(target.parent.glob(f".{target.name}.previous-*/{target.name}"), key=lambda p: p.stat().st_mtime)
+        if retired:
+            retired[-1].rename(target)
+    removed = 0
+    for kind in LEFTOVER_KINDS:
+        for leftover in sorted(target.parent.glob(f".{target.name}.{kind}-*")):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+                removed += not leftover.exists()
+    if removed:
+        print(f"Removed {_count(removed, 'folder')} left by an interrupted build.", file=sys.stderr)
 
 
 def _check_site_dir(target: Path, project: Project) -> None:
