@@ -485,7 +485,7 @@ def test_a_build_cleans_up_what_killed_builds_left(tmp_path: Path, capsys: pytes
     (root / ".site.previous-def456" / "site" / "index.html").write_text("the old site", encoding="utf-8")
     (root / ".site.building-link").symlink_to(root / "content")  # not a folder of ours: left alone
     (root / ".site-notes").write_text("kept", encoding="utf-8")
-    status, out, err = run(capsys, "build", "--project", str(root), "--strict")
+    status, _, err = run(capsys, "build", "--project", str(root), "--strict")
     assert status == 1
     assert err.startswith("Removed 3 folders left by an interrupted build.\n"), err
     assert leftovers(root) == [".site-notes", ".site.building-link"]
@@ -501,7 +501,7 @@ def test_two_builds_into_one_site_folder_do_not_run_at_once(tmp_path: Path, caps
     (root / ".site.building-running").mkdir()
     with open(root / ".site.lock", "a+b") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another build, still running
-        status, out, err = run(capsys, "build", "--project", str(root))
+        status, _, err = run(capsys, "build", "--project", str(root))
     assert status == 1
     assert err == f"portal: error: another portal build is writing {(root / 'site').as_posix()}/ now; wait for it to finish\n"
     assert (root / ".site.building-running").is_dir()  # the running build's folder is not touched
