@@ -227,3 +227,18 @@ def test_an_unreadable_moment_is_no_change_to_wait_for(tmp_path: Path) -> None:
     changes = site_changes(portal)  # type: ignore[arg-type]
     assert changes and all(change.moment != NEVER for change in changes)
     assert not [change for change in changes if "is published" in change.what]
+
+
+def test_the_photo_of_a_leader_with_nothing_public_is_not_published(build_portal: BuildPortal) -> None:
+    leaders = (
+        LEADERS_YML.replace("  division: Operations\n", "  division: Operations\n  photo: assets/amara.jpg\n")
+        + "  photo: assets/daniel.jpg\n"
+    )
+    block = MESSAGE.format(id="later", publish="2027-06-01T09:00:00Z").replace("[amara-okafor]", "[daniel-kim]")
+    files = {"leaders.yml": leaders, "coaching.yml": campaign(extra="sponsors: [amara-okafor]\n" + block)}
+    content = {"assets/amara.jpg": "amara's photo", "assets/daniel.jpg": "daniel's photo", "assets/other.jpg": "x"}
+    before = build_portal(files, content=content, now="2027-05-01T00:00:00Z")
+    assert before.exists("assets/amara.jpg") and before.exists("assets/other.jpg")
+    assert not before.exists("assets/daniel.jpg")
+    after = build_portal(files, content=content, now="2027-06-01T09:00:00Z")
+    assert after.exists("assets/daniel.jpg") and after.exists("leaders/daniel-kim/")

@@ -135,3 +135,18 @@ def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) ->
         leader_ids.update(testimonial.leader for testimonial in campaign.testimonials)
     leaders = {leader_id: leader for leader_id, leader in portal.leaders.items() if leader_id in leader_ids}
     return PublicPortal(now=now, leaders=leaders, campaigns=campaigns, scheduled=scheduled)
+
+
+def withheld_photos(portal: Portal, public: PublicPortal) -> set[str]:
+    """The photos (paths in content/) of leaders who are not public: left out of the site until they are.
+
+    A leader with nothing public (say, only an embargoed message) is on no page, and their
+    photo in content/ must not be published ahead of them either. A photo a public leader
+    also uses stays.
+    """
+    shown = {leader.photo for leader in public.leaders.values() if leader.photo}
+    return {
+        leader.photo
+        for leader_id, leader in portal.leaders.items()
+        if leader.photo and leader_id not in public.leaders and leader.photo not in shown
+    }

@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from ..load import LoadCache, screen_folder_files
 from ..model import Problem
 from ..pipeline import build_portal
-from ..publishing import NowError, read_now
+from ..publishing import NowError, read_now, withheld_photos
 from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
 from .config import PortalConfig, site_settings
 from .filters import base_of, page_environment
@@ -99,6 +99,10 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         )
         for problem in built.problems:
             log.warning(str(problem))
+        for photo in withheld_photos(built.loaded.portal, built.public):
+            photo_file = files.get_file_from_path(photo)
+            if photo_file is not None:
+                files.remove(photo_file)
         self._add_content(files, config, built.content)
         return files
 
