@@ -180,7 +180,8 @@ def test_lower_is_better_puts_the_target_zone_below_and_units_read_right(charted
     assert lost.select_one(".portal-kpi__verdict").get_text() == "40 days worse than the baseline; 200 days to go"
     assert "portal-kpi--worse" in lost["class"]
     assert lost.select_one(".portal-kpi__value").get_text() == "600 days"
-    # Without history, the current value is drawn on today's date, above the baseline (it rose).
+    # Without history, the current value is drawn at the campaign's end, above the baseline (it rose).
+    assert points_of(lost)[1][0] == 310
     (_, base_y), (_, now_y) = points_of(lost)
     assert now_y < base_y
 

@@ -58,7 +58,6 @@ class KpiChart:
     summary: str  # the accessible name: the measure and the verdict in one sentence
     start_label: str
     end_label: str
-    today_x: float | None = None  # where today is, while the campaign runs
 
     width: int = WIDTH
     height: int = HEIGHT
@@ -138,8 +137,9 @@ def kpi_chart(kpi: Kpi, campaign: Campaign, today: dt.date, index: int = 0) -> K
     """The chart of one of ``campaign``'s KPIs as it stands on ``today``."""
     measured = [(m.date, m.value) for m in kpi.history]
     if not measured and kpi.current is not None:
-        # A current value without history: measured some time up to today.
-        measured = [(max(min(today, campaign.ends or today), campaign.starts), kpi.current)]
+        # A current value without history has no date: it is drawn at the campaign's end (or a day
+        # after its start), never at "today", so the page only changes when the data or phase does.
+        measured = [(campaign.ends or campaign.starts + dt.timedelta(days=1), kpi.current)]
     start = min([campaign.starts, *(day for day, _ in measured)])
     end = max([campaign.ends or campaign.starts, *(day for day, _ in measured)])
     if end <= start:
@@ -179,7 +179,6 @@ def kpi_chart(kpi: Kpi, campaign: Campaign, today: dt.date, index: int = 0) -> K
         points=points,
         target_y=y_of(kpi.target),
         zone_y=TOP if kpi.better == "higher" else AXIS_Y,
-        today_x=x_of(today) if campaign.phase(today) == "active" and start < today < end else None,
         state=state,
         verdict=verdict,
         summary=summary,

@@ -182,6 +182,7 @@ def brief_page(scope: Scope, campaign: Campaign) -> PageSpec:
             "kpi_charts": kpi_charts(scope, campaign),
             "phase": campaign.phase(scope.today),
             "campaign_url": scope.absolute(urls.campaign_uri(campaign)),
+            "measured_on": max((m.date for kpi in campaign.kpis for m in kpi.history), default=None),
         },
         description=f"Executive brief: {scope.text(campaign.business_case.outcome)}"[:200],
         scheduled_for=scope.public.schedule_of(campaign),
