@@ -53,3 +53,23 @@ def test_each_example_brief_prints_on_at_most_two_a4_pages(example_site: BuiltSi
         assert any(example_site.content(uri).select(".portal-brief__story-parts") for uri in uris)
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_print_button_on_the_campaign_page_opens_the_brief_and_its_print_dialog(
+    example_site: BuiltSite, serve_directory: Any, chromium: Any
+) -> None:
+    base_url = serve_directory(example_site.site_dir)
+    context = chromium.new_context()
+    context.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; };")
+    try:
+        page = context.new_page()
+        page.goto(base_url + "campaigns/safety-first-2026/")
+        page.get_by_role("link", name="Print or save as PDF").click()
+        page.wait_for_url(base_url + "campaigns/safety-first-2026/brief/")  # the #print is taken off the address
+        page.wait_for_function("window.__printed === 1")
+        # On the brief, the button (hidden without script) prints again.
+        page.get_by_role("button", name="Print or save as PDF").click()
+        page.wait_for_function("window.__printed === 2")
+    finally:
+        context.close()
