@@ -228,7 +228,18 @@ def _loop(items: Any) -> list[Any]:
 
 
 class _CodeGenerator(CodeGenerator):
-    """Jinja's compiler, with ``~`` checking the length of what it joins."""
+    """Jinja's compiler, with ``~`` checking the length of what it joins, and the template's own
+    text (``TemplateData``) read at render time, so that templates differing only in their text
+    share one compiled module (see ``_compile``)."""
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Frame, finalize: Any) -> str:
+        if isinstance(node, nodes.TemplateData):
+            raise nodes.Impossible()  # not folded into the code: written by visit_TemplateData
+        const: str = super()._output_child_to_const(node, frame, finalize)
+        return const
+
+    def visit_TemplateData(self, node: nodes.TemplateData, frame: Frame) -> None:
+        self.write(f"environment.portal_text({int(node.data)})")
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         if all(isinstance(item, (nodes.Const, nodes.TemplateData)) for item in node.nodes):
@@ -288,6 +299,11 @@ class _MessageEnvironment(ImmutableSandboxedEnvironment):
             _check_size([left, right])
         return super().call_binop(context, operator, left, right)
 
+    def portal_text(self, index: int) -> str:
+        """The template's own text number ``index``, as written (never escaped)."""
+        text = _TEXTS.get()[index]
+        return Markup(text) if self.autoescape else text
+
     def portal_concat(self, autoescape: bool, parts: tuple[Any, ...]) -> str:
         """``a ~ b ~ c``, refused before it joins more text than a message may hold."""
         _budget().check_time()
@@ -334,8 +350,13 @@ _MARKDOWN_ENVIRONMENT = _make_environment(escape_values=True)
 
 @dataclass(frozen=True)
 class CompiledTemplate:
-    template: jinja2.Template
+    template: jinja2.Template  # shared by every template of the same structure
     source: SourceRef
+    texts: tuple[str, ...] = ()  # this template's own text, in the order the compiled code reads it
+
+
+# The texts of the template being rendered, read by ``portal_text``.
+_TEXTS: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("portal_template_texts", default=())
 
 
 def compile_template(text: TemplateText, *, markdown: bool = True) -> CompiledTemplate:
@@ -348,7 +369,8 @@ def compile_template(text: TemplateText, *, markdown: bool = True) -> CompiledTe
             text.source, f"template error: the template is too long ({len(text.text):,} characters; the limit is {MAX_TEMPLATE_CHARS:,})"
         )
     try:
-        return CompiledTemplate(_compile(text.text, markdown), text.source)
+        template, texts = _compile(text.text, markdown)
+        return CompiledTemplate(template, text.source, texts)
     except jinja2.TemplateSyntaxError as error:
         line = text.source.line + max((error.lineno or 1) - 1, 0)
         raise MessageTemplateError(SourceRef(text.source.path, line), f"template error: {error.message}") from None
@@ -357,14 +379,36 @@ def compile_template(text: TemplateText, *, markdown: bool = True) -> CompiledTe
 
 
 @functools.lru_cache(maxsize=32768)
-def _compile(text: str, markdown: bool) -> jinja2.Template:
+def _compile(text: str, markdown: bool) -> tuple[jinja2.Template, tuple[str, ...]]:
     # Each template is compiled by the loader to check it, by the site to render it, and again on
     # every serve rebuild; compiling takes 2-5 ms, a cache hit nothing. Errors are not cached.
     environment = _MARKDOWN_ENVIRONMENT if markdown else _PLAIN_ENVIRONMENT
     tree = environment.parse(text)
     _check_tree(tree)
     _count_loops(tree)
-    return environment.from_string(tree)
+    texts = _lift_texts(tree)
+    # Generating Python from the tree is most of the cost; messages written alike ("Hi {{ leader.first_name }}",
+    # a loop over events, a link) differ in their text only, so they share the generated module. The key
+    # holds everything the code depends on: the tree without its text, and every node's line (error lines).
+    key = (markdown, repr(tree), tuple(node.lineno for node in tree.find_all(nodes.Node)))
+    template = _GENERATED.get(key)
+    if template is None:
+        if len(_GENERATED) >= 4096:
+            _GENERATED.clear()
+        template = _GENERATED[key] = environment.from_string(tree)
+    return template, texts
+
+
+_GENERATED: dict[tuple[bool, str, tuple[int, ...]], jinja2.Template] = {}
+
+
+def _lift_texts(tree: nodes.Template) -> tuple[str, ...]:
+    """Take the template's own text out of ``tree``: each ``TemplateData`` keeps only its number."""
+    texts: list[str] = []
+    for node in tree.find_all(nodes.TemplateData):
+        texts.append(node.data)
+        node.data = str(len(texts) - 1)
+    return tuple(texts)
 
 
 def _check_tree(tree: nodes.Template) -> None:
@@ -436,6 +480,7 @@ def render_template(compiled: CompiledTemplate, context: dict[str, Any], budgets
     started = time.monotonic()
     out_of_time: MessageTemplateError | None = None
     token = _BUDGET.set(_Budget(seconds))
+    texts_token = _TEXTS.set(compiled.texts)
     try:
         parts: list[str] = []
         length = 0
@@ -463,6 +508,7 @@ def render_template(compiled: CompiledTemplate, context: dict[str, Any], budgets
         raise _located(compiled, error, f"template error: {type(error).__name__}: {error}") from None
     finally:
         _BUDGET.reset(token)
+        _TEXTS.reset(texts_token)
         if budgets is not None:
             budgets.spent(compiled, time.monotonic() - started, out_of_time)
     return "".join(parts).strip()
