@@ -279,3 +279,51 @@ def test_texts_of_one_template_share_one_time_budget(monkeypatch: pytest.MonkeyP
     assert renderer.html("Hi *Cy*", budget=template) == "<p>Hi *Cy*</p>"  # its other copies show as plain text
     assert renderer.html("Hi *Cy*", budget=SourceRef("campaigns/probe.yml", 30)) != "<p>Hi *Cy*</p>"
     assert renderer.html("Hi *Di*") == "<p>Hi <em>Di</em></p>"  # texts without a budget key: their own limit
+
+
+# -- one rendering for copies that differ only in plain words ------------------------------------
+
+TOKENS = ["QzxjaJxzq", "QzxjbJxzq"]
+TRICKY_TEMPLATES = [
+    "Hi {a},\n\nWelcome to **the course**, {b}. See [the page](https://x.example/page?who={a}).",
+    "### {a}\n\n- {a} {b}\n- *{b}*\n\n> {a}\n\n    code {a}\n\n```\n{b}\n```",
+    "| who | what |\n| --- | --- |\n| {a} | {b} |",
+    "{a}_{b}_ and _{a}_ and **{a}{b}**  \nnext line {a}",
+    "[{a}]({a}) and [link]({b} \"{a}\")",
+    "<em>{a}</em> &amp; {b}",
+    "&{a}; and &#{b};",  # entities: refused
+    "<{a}> and </{b}>",  # tags: refused
+    "{a}:alert(1) and [x]({b}:y)",  # URL schemes: refused
+    "[{a}]\n\n[Ann]: https://x.example/",  # reference definitions: refused
+    "{a}\tand {b}",  # tabs: refused
+    "See https://x.example/{a}/",  # a word after "/" (a tag's end, or a path): refused
+    "<p onclick=\"x\">{a}</p>",  # something removed: refused
+]
+VALUES = ["Ann", "Amara Okafor", "div", "script", "javascript", "mailto", "amp", "Zoë Ñúñez", "Ann ", "Jean-Luc", "Ann1", "O'Neil", "a_b"]
+
+
+@pytest.mark.parametrize("template", TRICKY_TEMPLATES)
+def test_a_shared_rendering_is_the_rendering_of_each_copy_or_none(template: str) -> None:
+    renderer = MarkupRenderer()
+    probe = template.format(a=TOKENS[0], b=TOKENS[1])
+    shared = renderer.shared(probe, TOKENS)
+    for a in VALUES:
+        for b in ("Ann", "Okafor", "div"):
+            text = template.format(a=a, b=b)
+            html = shared.html_for(text, {TOKENS[0]: a, TOKENS[1]: b}) if shared is not None else None
+            if html is not None:
+                assert html == str(MarkupRenderer().html(text)), (template, a, b)
+
+
+def test_a_shared_rendering_is_used_for_plain_words_and_refused_around_markup() -> None:
+    renderer = MarkupRenderer()
+    usable = [template for template in TRICKY_TEMPLATES if renderer.shared(template.format(a=TOKENS[0], b=TOKENS[1]), TOKENS)]
+    assert usable == TRICKY_TEMPLATES[:6]
+    shared = renderer.shared(TRICKY_TEMPLATES[0].format(a=TOKENS[0], b=TOKENS[1]), TOKENS)
+    assert shared is not None
+    values = {TOKENS[0]: "Zoë", TOKENS[1]: "Amara Okafor"}
+    assert shared.html_for(TRICKY_TEMPLATES[0].format(a="Zoë", b="Amara Okafor"), values) is not None
+    for a in ("Jean-Luc", "Ann1", "O'Neil", "a_b", "Ann ", "Ann  Lee"):  # not plain words: formatted on their own
+        assert shared.html_for(TRICKY_TEMPLATES[0].format(a=a, b="Okafor"), {TOKENS[0]: a, TOKENS[1]: "Okafor"}) is None
+    # A copy that is not the probe with the values put in (the template tested a value) is formatted on its own.
+    assert shared.html_for("Hi Ann, something else", {TOKENS[0]: "Ann", TOKENS[1]: "Lee"}) is None

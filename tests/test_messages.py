@@ -395,3 +395,71 @@ def test_a_template_too_slow_for_every_leader_is_one_problem(
         "campaigns/coaching.yml:15: template error: the message took longer than 5 seconds to write "
         "(for all its leaders together)"
     ]
+
+
+def test_templates_alike_share_compiled_code_but_keep_their_own_text_and_lines() -> None:
+    """Two messages written alike compile to one module; each still writes its own words, raw
+    (its own HTML, never escaped), and an error in either is reported at that template's line."""
+    from campaign_portal.text import templates
+
+    first = compile_template(TemplateText("Hi <b>team</b> & all,\n{{ leader.first_name }}!", SOURCE))
+    second = compile_template(TemplateText("Dear {colleagues},\n{{ leader.first_name }}?", SourceRef("campaigns/b.yml", 5)))
+    plain = compile_template(TemplateText("Hi <b>team</b> & all,\n{{ leader.first_name }}!", SOURCE), markdown=False)
+    assert first.template is second.template
+    assert plain.template is not first.template  # values are escaped in one and not the other
+    leader = {**context()["leader"], "first_name": "<Ann>"}
+    assert render_template(first, context(leader=leader)) == "Hi <b>team</b> & all,\n&lt;Ann&gt;!"
+    assert render_template(second, context(leader=leader)) == "Dear {colleagues},\n&lt;Ann&gt;?"
+    assert render_template(plain, context(leader=leader)) == "Hi <b>team</b> & all,\n<Ann>!"
+    shifted = compile_template(TemplateText("One line more\n\n{{ leader.missing }}", SOURCE))
+    other = compile_template(TemplateText("Hello\n{{ leader.missing }}", SourceRef("campaigns/b.yml", 5)))
+    assert shifted.template is not other.template  # the error lines differ, so does the code
+    with pytest.raises(MessageTemplateError) as caught:
+        render_template(shifted, context())
+    assert str(caught.value).startswith("campaigns/coaching.yml:22: template error:")
+    with pytest.raises(MessageTemplateError) as caught:
+        render_template(other, context())
+    assert str(caught.value).startswith("campaigns/b.yml:6: template error:")
+    assert templates._TEXTS.get() == ()  # nothing left behind for the next render
+
+
+def test_a_message_for_several_leaders_is_formatted_once_and_each_copy_is_their_own(
+    build_portal: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Copies that differ only in the leader's plain words share one Markdown rendering; a copy
+    with other words (punctuation in a name) is formatted on its own; each reads as if alone."""
+    import email
+    from email import policy
+
+    import markdown
+
+    bodies: list[str] = []
+    convert = markdown.Markdown.convert
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: bodies.append(text) or convert(self, text))
+    leaders = LEADERS_YML + "chen-li:\n  name: Chen-Li Wu\n  title: CFO\n  email: chen@example.com\n"
+    campaign = MINIMAL_CAMPAIGN + textwrap.dedent(
+        """\
+        messages:
+          - id: kickoff
+            title: Kick-off
+            leaders: [amara-okafor, daniel-kim, chen-li]
+            publish: 2026-11-02T09:00:00Z
+            subject: Coaching starts
+            body: |
+              Hi **team**,
+
+              {{ campaign.title }} starts soon: [read more]({{ campaign.url }}).
+
+              *{{ leader.name }}*
+        """
+    )
+    site = build_portal({"leaders.yml": leaders, "coaching.yml": campaign})
+    assert len([body for body in bodies if body.startswith("Hi **team**")]) == 2  # the probe, and Chen-Li's own
+    for leader, name in (("amara-okafor", "Amara Okafor"), ("daniel-kim", "Daniel Kim"), ("chen-li", "Chen-Li Wu")):
+        draft = email.message_from_bytes(site.path(f"leaders/{leader}/drafts/coaching/kickoff.eml").read_bytes(), policy=policy.default)
+        html = draft.get_body(("html",)).get_content()
+        text = draft.get_body(("plain",)).get_content()
+        assert f"<p><em>{name}</em></p>" in html
+        assert "<p>Hi <strong>team</strong>,</p>" in html
+        assert text.rstrip().endswith(name)
+        assert "Qzxj" not in html + text

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..model import Campaign, Event, Leader, Message, Problem, SourceRef, TemplateText
 from ..rules import schedule, urls
+from ..text.markdown import SharedRendering, html_to_text
 from ..text.templates import CompiledTemplate, MessageTemplateError, RenderBudgets, compile_template, render_template
 from ..writers.eml import build_eml, mailto_link
 from .content import GeneratedFile, RenderedMessage
@@ -41,7 +42,9 @@ def compile_reminders(scope: Scope) -> dict[str, Templates]:
     return compiled
 
 
-def _rendered_parts(scope: Scope, templates: Templates, context: dict[str, Any], values: Hashable) -> dict[str, str] | None:
+def _rendered_parts(
+    scope: Scope, templates: Templates, context: dict[str, Any], values: Hashable
+) -> dict[str, str] | None:
     """Each part rendered, kept across serve rebuilds while the templates and ``values`` (a
     hashable copy of everything in ``context``) are the same: rendering is deterministic. A
     template that fails is kept with its problem, which is reported on every build (once, however
@@ -90,6 +93,16 @@ def announcements(scope: Scope) -> list[RenderedMessage]:
             upcoming = [context for context, _ in upcoming_contexts]
             upcoming_values = tuple(values for _, values in upcoming_contexts)
             templates = _message_templates(message)
+            shared = None
+            if len(message.leaders) > 1:
+                probe_context = {
+                    "campaign": campaign_ctx,
+                    "events": upcoming,
+                    "next_event": upcoming[0] if upcoming else None,
+                    "site": site,
+                }
+                first_leader = leader_context(scope, scope.leaders[message.leaders[0]])[0]
+                shared = _SharedBody(scope, templates["body"], probe_context, list(first_leader))
             for leader_id in message.leaders:
                 leader = scope.leaders[leader_id]
                 leader_ctx, leader_values = leader_context(scope, leader)
@@ -117,6 +130,7 @@ def announcements(scope: Scope) -> list[RenderedMessage]:
                         eml_uri=urls.announcement_draft_uri(leader, campaign, message),
                         source=message.body.source,
                         scheduled_for=scope.public.schedule_of(campaign, message),
+                        shared=(shared, leader_ctx) if shared is not None else None,
                     )
                 )
     return rendered
@@ -163,7 +177,14 @@ def _reminder(
     )
 
 
-def _rendered_message(scope: Scope, parts: dict[str, str], *, source: SourceRef, **fields: Any) -> RenderedMessage:
+def _rendered_message(
+    scope: Scope,
+    parts: dict[str, str],
+    *,
+    source: SourceRef,
+    shared: tuple[_SharedBody, dict[str, Any]] | None = None,
+    **fields: Any,
+) -> RenderedMessage:
     subject = " ".join(parts.get("subject", "").split())
     body = parts.get("body", "")
     short = parts.get("short")
@@ -175,11 +196,16 @@ def _rendered_message(scope: Scope, parts: dict[str, str], *, source: SourceRef,
         # lines in YAML expect; paragraphs are separated by a blank line. All copies of one
         # template share one Markdown time budget (``budget=source``), so a slow template
         # costs its time once per build, not once per leader.
-        body_html = markup.html(body, budget=source)
-        body_text = markup.text(body, budget=source)
+        # A copy that differs from its template's others only in the leader's plain words takes
+        # their one rendering (_SharedBody); it rendered clean, so there is nothing to notice.
+        body_html = shared[0].html(body, shared[1]) if shared is not None else None
+        notice = None
+        if body_html is None:
+            body_html = markup.html(body, budget=source)
+            notice = markup.notice(body, what=BODY, budget=source)
+        body_text = html_to_text(str(body_html))
         short_text = " ".join(markup.text(short, budget=(source, "short")).split()) if short else None
         eml = build_eml(subject, body_text, str(body_html), sender=leader.email)
-        notice = markup.notice(body, what=BODY, budget=source)
         return body_html, body_text, short_text, mailto_link(subject, body_text), eml, notice
 
     key = ("message", subject, body, short, leader.email, source)
@@ -198,11 +224,55 @@ def _rendered_message(scope: Scope, parts: dict[str, str], *, source: SourceRef,
     )
 
 
+class _SharedBody:
+    """One Markdown rendering of a message body for all its leaders (``MarkupRenderer.shared``).
+
+    The body template is rendered once more with a token (a made-up word) in place of each of the
+    leader's values; a leader's copy that equals that probe with the tokens replaced by their own
+    values, each plain words, takes the probe's HTML with the same replacement instead of being
+    formatted again. Any other copy (a value with punctuation, a template that tests the leader's
+    values) is formatted on its own, as before.
+    """
+
+    def __init__(
+        self, scope: Scope, template: CompiledTemplate, context: dict[str, Any], leader_keys: list[str]
+    ) -> None:
+        self._scope = scope
+        self._template = template
+        self._context = context
+        self._tokens = {key: f"Qzxj{_letters(number)}Jxzq" for number, key in enumerate(leader_keys)}
+        self._shared: SharedRendering | None = None
+        self._made = False
+
+    def html(self, body: str, leader_ctx: dict[str, Any]) -> Markup | None:
+        if not self._made:
+            self._made = True
+            probe = {**self._context, "leader": dict(self._tokens)}
+            try:
+                text = render_template(self._template, probe, self._scope.render_budgets)
+            except MessageTemplateError:
+                return None
+            self._shared = self._scope.markup.shared(text, list(self._tokens.values()), budget=self._template.source)
+        if self._shared is None:
+            return None
+        values = {token: leader_ctx.get(key) for key, token in self._tokens.items()}
+        html = self._shared.html_for(body, values)
+        return Markup(html) if html is not None else None
+
+
+def _letters(number: int) -> str:
+    """0 -> "a", 25 -> "z", 26 -> "ba": a token's distinguishing part, letters only."""
+    text = ""
+    while True:
+        number, digit = divmod(number, 26)
+        text = chr(ord("a") + digit) + text
+        if not number:
+            return text
+
+
 def drafts(messages: list[RenderedMessage]) -> list[GeneratedFile]:
     """Each message's email draft, as the file a leader downloads."""
     return [
         GeneratedFile(message.eml_uri, message.eml, f"the email draft of {message.anchor} for {message.leader.id}")
         for message in messages
     ]
-
-

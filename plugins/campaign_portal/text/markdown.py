@@ -313,7 +313,9 @@ class MarkupRenderer:
 
     def _render(self, text: str, line_breaks: bool, budget: Hashable | None) -> _Rendered:
         if len(text) > MAX_MARKDOWN_CHARS:
-            failure = f"it is too long to format as Markdown ({len(text):,} characters; the limit is {MAX_MARKDOWN_CHARS:,})"
+            failure = (
+                f"it is too long to format as Markdown ({len(text):,} characters; the limit is {MAX_MARKDOWN_CHARS:,})"
+            )
             return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure)
         converter = self._md_with_breaks if line_breaks else self._md
         key = budget if budget is not None else (text, line_breaks)
@@ -325,7 +327,9 @@ class MarkupRenderer:
                 raw = converter.reset().convert(text)
                 removed = find_removals(raw)
         except _TooSlow:
-            failure = f"it took longer than {MARKDOWN_SECONDS:g} seconds to format as Markdown; check its brackets and tags"
+            failure = (
+                f"it took longer than {MARKDOWN_SECONDS:g} seconds to format as Markdown; check its brackets and tags"
+            )
         except RecursionError:
             failure = "it is nested too deeply to format as Markdown (lists or quotes inside each other)"
         else:
@@ -335,6 +339,31 @@ class MarkupRenderer:
                 self._spent[key] = spent + time.monotonic() - start
         converter.reset()
         return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure, out_of_budget=out_of_budget)
+
+    def shared(self, text: str, tokens: list[str], *, budget: Hashable | None = None) -> SharedRendering | None:
+        """``text`` (holding ``tokens``, plain words of letters) rendered once for every text that
+        differs from it only in plain words where the tokens stand; None when that would not be safe."""
+        if "\t" in text or "]:" in text or len(text) > MAX_MARKDOWN_CHARS:
+            return None  # tabs expand by column; a reference definition matches labels by their words
+        pattern = re.compile("|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True)))
+        found = list(pattern.finditer(text))
+        if not found:
+            return None
+        for match in found:
+            start, end = match.start(), match.end()
+            while start > 0 and text[start - 1].isalnum():
+                start -= 1
+            while end < len(text) and text[end].isalnum():
+                end += 1
+            # A word is markup after "&" "#" (entities), "<" "/" (tags) or "\\", and before ":" ";" (schemes, entities).
+            if (start > 0 and text[start - 1] in "&#</\\") or (end < len(text) and text[end] in ":;"):
+                return None
+        rendered = self._rendered(text, False, budget)
+        if rendered.failure is not None or rendered.removed:
+            return None
+        if len(pattern.findall(rendered.html)) != len(found):
+            return None
+        return SharedRendering(text, rendered.html, pattern)
 
     def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
         """``text`` rendered once, and what an author should hear about it (what was removed,
@@ -351,6 +380,42 @@ class MarkupRenderer:
         return html_to_text(str(self.html(text, line_breaks=line_breaks, budget=budget)))
 
 
+# -- one rendering for texts that differ only in a few plain words ---------------------------------
+
+# A value that reads the same to Markdown and the sanitiser wherever a plain word may stand: letters
+# in words separated by single spaces (no digits, punctuation, markup or entity characters).
+_INERT = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class SharedRendering:
+    """Markdown rendered once for texts that differ only in the plain words standing for some tokens.
+
+    ``text`` holds tokens (plain words of letters, such as a probe of a message template rendered
+    with a token for each of the leader's values); ``html`` is its clean rendering. A text equal
+    to ``text`` with each token replaced by a plain word (``_INERT``) renders to ``html`` with the
+    same replacement: Markdown and the sanitiser treat all plain words alike, except next to the
+    characters ``MarkupRenderer.shared`` refuses (entities, tags, URL schemes), in texts with
+    reference-link definitions or tabs (both refused), or when rendering removed something.
+    """
+
+    text: str
+    html: str
+    tokens: re.Pattern[str]
+
+    def html_for(self, text: str, values: dict[str, Any]) -> str | None:
+        """The rendering of ``text`` if it is ``self.text`` with ``values`` (token -> value) put in, else None."""
+        if len(text) > MAX_MARKDOWN_CHARS:
+            return None
+        for token in set(self.tokens.findall(self.text)):
+            value = values.get(token)
+            if not isinstance(value, str) or not _INERT.fullmatch(value):
+                return None
+        if self.tokens.sub(lambda found: values[found.group()], self.text) != text:
+            return None
+        return self.tokens.sub(lambda found: values[found.group()], self.html)
+
+
 def _describe(rendered: _Rendered, what: str) -> str | None:
     if rendered.failure is not None:
         return f"{what} is shown as plain text: {rendered.failure}"
@@ -361,7 +426,11 @@ def _describe(rendered: _Rendered, what: str) -> str | None:
 
 def url_scheme(url: str) -> str | None:
     """The scheme a browser reads in ``url`` (entities already decoded), lowercase; None for a relative URL."""
-    found = _URL_SCHEME.match(_URL_IGNORED.sub("", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+    found = _URL_SCHEME.match(
+        _URL_IGNORED.sub("", url).strip(
+            "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "
+        )
+    )
     return found.group(1).lower() if found else None
 
 
