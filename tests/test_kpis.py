@@ -314,3 +314,12 @@ def test_a_difference_of_percentages_is_in_points_and_rounded_to_the_data() -> N
     assert difference(1.6 - 1.5, None, 1) == "0.1"
     assert difference(-2.5, "%", 1) == "2.5 points"
     assert difference(1, "%", 0) == "1 point"
+
+
+def test_a_measurement_before_the_start_still_comes_after_the_baseline(build_portal: BuildPortal) -> None:
+    from conftest import LEADERS_YML
+
+    early = CHARTED.replace("{date: 2027-01-25, value: 12}", "{date: 2027-01-04, value: 12}")
+    site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": early}, now="2027-01-05T12:00:00Z")
+    xs = [x for x, _ in points_of(figures(site, "campaigns/coaching/")["Deals won"])]
+    assert xs == sorted(xs) and len(set(xs)) == len(xs) == 4

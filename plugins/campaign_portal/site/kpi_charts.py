@@ -145,8 +145,12 @@ def kpi_chart(kpi: Kpi, campaign: Campaign, today: dt.date, index: int = 0) -> K
         # A current value without history has no date: it is drawn at the campaign's end (or a day
         # after its start), never at "today", so the page only changes when the data or phase does.
         measured = [(campaign.ends or campaign.starts + dt.timedelta(days=1), kpi.current)]
-    start = min([campaign.starts, *(day for day, _ in measured)])
     end = max([campaign.ends or campaign.starts, *(day for day, _ in measured)])
+    start = campaign.starts
+    if measured and measured[0][0] <= start:
+        # Measured on or before the start (a pilot, a pre-launch survey): the baseline, which comes
+        # before every measurement, is drawn a little earlier still, so no segment is vertical.
+        start = measured[0][0] - dt.timedelta(days=max(7, (end - measured[0][0]).days // 12))
     if end <= start:
         end = start + dt.timedelta(days=1)
     values = [kpi.baseline, kpi.target, *(value for _, value in measured)]
