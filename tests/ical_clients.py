@@ -188,6 +188,125 @@ def rename_tzids(ics: bytes) -> bytes:
     return _TZID.sub(lambda match: f"{match[1]}{match[2]}{prefix}{match[3].replace('/', '-')}", text).encode("utf-8")
 
 
+# Properties whose value is one TEXT (RFC 5545 3.3.11): a comma or semicolon in it is escaped.
+_SINGLE_TEXT = {"SUMMARY", "DESCRIPTION", "LOCATION", "COMMENT", "X-WR-CALNAME", "X-WR-CALDESC", "TZNAME"}
+_CONTENT_LINE = re.compile(r'^([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^";:,]*))*)*):(.*)$')
+_PARAMETER = re.compile(r';([A-Za-z0-9-]+)=("[^"]*"|[^";:]*)')
+_TEXT_ESCAPE = re.compile(r"\\(.)|([,;])", re.S)
+_UTC_DATE_TIME = re.compile(r"^\d{8}T\d{6}Z$")
+
+
+def rfc5545_problems(ics: bytes) -> list[str]:
+    """What in ``ics`` breaks RFC 5545's form, one line each (an empty list when nothing does):
+    CRLF line ends, lines folded at 75 octets without splitting a character, content-line syntax,
+    components nested and closed, VERSION and PRODID, each VEVENT's one UID (unique in the file),
+    one DTSTAMP in UTC and a DTSTART, a VTIMEZONE for every TZID used, observances complete,
+    TEXT escaping, and no control characters."""
+    problems: list[str] = []
+    if not ics.endswith(b"\r\n"):
+        problems.append("does not end with CRLF")
+    if re.search(rb"\r(?!\n)|(?<!\r)\n", ics):
+        problems.append("a line ends with a bare CR or LF")
+    physical = ics.split(b"\r\n")[:-1] if ics.endswith(b"\r\n") else ics.split(b"\r\n")
+    logical: list[str] = []
+    for number, line in enumerate(physical, 1):
+        if len(line) > 75:
+            problems.append(f"line {number} is {len(line)} octets, more than 75")
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(f"line {number} is not UTF-8 on its own (folded inside a character?)")
+            text = line.decode("utf-8", "replace")
+        if text[:1] in (" ", "\t"):
+            if not logical:
+                problems.append(f"line {number} continues nothing")
+            else:
+                logical[-1] += text[1:]
+        else:
+            logical.append(text)
+
+    stack: list[dict[str, Any]] = []
+    components: list[dict[str, Any]] = []
+    for line in logical:
+        match = _CONTENT_LINE.match(line)
+        if not match:
+            problems.append(f"not a content line: {line[:60]!r}")
+            continue
+        name, params, value = match[1].upper(), match[2], match[3]
+        if re.search(r"[\x00-\x08\x0a-\x1f\x7f]", value):
+            problems.append(f"{name}: control character in {value[:40]!r}")
+        if name == "BEGIN":
+            component = {"name": value.upper(), "props": [], "children": []}
+            (stack[-1]["children"] if stack else components).append(component)
+            stack.append(component)
+            continue
+        if name == "END":
+            if not stack or stack[-1]["name"] != value.upper():
+                problems.append(f"END:{value} closes {stack[-1]['name'] if stack else 'nothing'}")
+            else:
+                stack.pop()
+            continue
+        if not stack:
+            problems.append(f"{name} outside any component")
+            continue
+        parameters = {key.upper(): raw.strip('"') for key, raw in _PARAMETER.findall(params)}
+        stack[-1]["props"].append((name, parameters, value))
+        if name in _SINGLE_TEXT:
+            for escaped in _TEXT_ESCAPE.finditer(value):
+                if escaped[2]:
+                    problems.append(f"{name}: unescaped {escaped[2]!r} in {value[:50]!r}")
+                elif escaped[1] not in "\\;,nN":
+                    problems.append(f"{name}: bad escape \\{escaped[1]} in {value[:50]!r}")
+    if stack:
+        problems.append(f"{stack[-1]['name']} is never closed")
+    if [c["name"] for c in components] != ["VCALENDAR"]:
+        problems.append(f"the file holds {[c['name'] for c in components]}, not one VCALENDAR")
+        return problems
+
+    def values(component: dict[str, Any], name: str) -> list[tuple[dict[str, str], str]]:
+        return [(parameters, value) for prop, parameters, value in component["props"] if prop == name]
+
+    calendar = components[0]
+    if [v for _, v in values(calendar, "VERSION")] != ["2.0"]:
+        problems.append("VCALENDAR needs one VERSION:2.0")
+    if len(values(calendar, "PRODID")) != 1:
+        problems.append("VCALENDAR needs one PRODID")
+    zones = {}
+    for zone in (c for c in calendar["children"] if c["name"] == "VTIMEZONE"):
+        tzid = values(zone, "TZID")
+        if len(tzid) != 1:
+            problems.append("a VTIMEZONE needs one TZID")
+            continue
+        zones[tzid[0][1]] = zone
+        observances = [c for c in zone["children"] if c["name"] in ("STANDARD", "DAYLIGHT")]
+        if not observances:
+            problems.append(f"VTIMEZONE {tzid[0][1]} has no STANDARD or DAYLIGHT")
+        for observance in observances:
+            for needed in ("DTSTART", "TZOFFSETFROM", "TZOFFSETTO"):
+                if len(values(observance, needed)) != 1:
+                    problems.append(f"VTIMEZONE {tzid[0][1]}: an observance needs one {needed}")
+    uids: set[str] = set()
+    for event in (c for c in calendar["children"] if c["name"] == "VEVENT"):
+        uid = [v for _, v in values(event, "UID")]
+        label = uid[0] if len(uid) == 1 else "a VEVENT"
+        if len(uid) != 1:
+            problems.append("a VEVENT needs one UID")
+        elif uid[0] in uids:
+            problems.append(f"UID {uid[0]} is given twice")
+        uids.update(uid)
+        stamps = [v for _, v in values(event, "DTSTAMP")]
+        if len(stamps) != 1 or not _UTC_DATE_TIME.match(stamps[0]):
+            problems.append(f"{label}: needs one DTSTAMP in UTC, has {stamps}")
+        if len(values(event, "DTSTART")) != 1:
+            problems.append(f"{label}: needs one DTSTART")
+        if values(event, "DTEND") and values(event, "DURATION"):
+            problems.append(f"{label}: has both DTEND and DURATION")
+        for prop, parameters, _ in event["props"]:
+            if "TZID" in parameters and parameters["TZID"] not in zones:
+                problems.append(f"{label}: {prop} uses TZID {parameters['TZID']}, which has no VTIMEZONE")
+    return problems
+
+
 def expected_moments(events: Iterable[tuple[str, dt.datetime, dt.datetime]]) -> Moments:
     """``{uid: (start, end)}`` in UTC from ``(uid, start, end)`` with aware (zoneinfo) datetimes."""
     return {uid: (_utc(start), _utc(end)) for uid, start, end in events}

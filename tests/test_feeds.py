@@ -33,6 +33,7 @@ CHANNEL = FeedChannel(
     title="Coaching for Growth",
     url=f"{SITE}/campaigns/coaching/",
     feed_url=f"{SITE}/campaigns/coaching/feed.xml",
+    json_feed_url=f"{SITE}/campaigns/coaching/feed.json",
     description="News from the Coaching for Growth campaign",
     language="en",
 )
@@ -211,7 +212,13 @@ def test_hostile_strings_still_give_valid_xml() -> None:
         authors=(HOSTILE,),
         categories=(HOSTILE,),
     )
-    channel = FeedChannel(title=f"Channel {HOSTILE}", url=CHANNEL.url, feed_url=CHANNEL.feed_url, description=HOSTILE)
+    channel = FeedChannel(
+        title=f"Channel {HOSTILE}",
+        url=CHANNEL.url,
+        feed_url=CHANNEL.feed_url,
+        json_feed_url=CHANNEL.json_feed_url,
+        description=HOSTILE,
+    )
     rss = build_rss(channel, [item])
     parsed = parse_rss(rss)
     root = etree.fromstring(rss)  # lxml is stricter than feedparser and raises on any bad character
@@ -261,7 +268,8 @@ def test_json_feed_is_json_feed_1_1_with_sorted_keys() -> None:
     assert document["version"] == "https://jsonfeed.org/version/1.1"
     assert document["title"] == "Coaching for Growth"
     assert document["home_page_url"] == f"{SITE}/campaigns/coaching/"
-    assert document["feed_url"] == f"{SITE}/campaigns/coaching/feed.xml"
+    # JSON Feed 1.1: feed_url is the URL of the feed itself, not of its RSS twin.
+    assert document["feed_url"] == f"{SITE}/campaigns/coaching/feed.json"
     assert document["description"] == "News from the Coaching for Growth campaign"
     assert document["language"] == "en"
 
@@ -324,7 +332,13 @@ def test_items_can_be_written_once_and_reused_across_feeds() -> None:
 def test_line_ends_and_quotes_survive_a_round_trip() -> None:
     text = 'Line one\r\nline "two"\ttab <b>&amp;</b>'
     item = make_item("line-ends", dt.datetime(2027, 1, 11, tzinfo=UTC), title=text, summary=text, content_html=text)
-    channel = FeedChannel(title=text, url=CHANNEL.url, feed_url=f'{SITE}/feed.xml?a="b"&c=d', description=text)
+    channel = FeedChannel(
+        title=text,
+        url=CHANNEL.url,
+        feed_url=f'{SITE}/feed.xml?a="b"&c=d',
+        json_feed_url=f'{SITE}/feed.json?a="b"&c=d',
+        description=text,
+    )
     root = etree.fromstring(build_rss(channel, [item]))
     assert root.findtext("channel/title") == text
     assert root.findtext("channel/item/title") == text

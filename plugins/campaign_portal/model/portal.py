@@ -214,6 +214,15 @@ class Event:
         return EVENT_TYPE_LABELS.get(self.type, self.type)
 
     @property
+    def typed_title(self) -> str:
+        """The title with the event's type in front, unless the title already starts with it:
+        "Workshop: the stay conversation" stays as it is, "The stay conversation" becomes
+        "Workshop: The stay conversation" (feeds, where no badge says what an item is)."""
+        if _words(self.title)[: len(_words(self.type_label))] == _words(self.type_label):
+            return self.title
+        return f"{self.type_label}: {self.title}"
+
+    @property
     def cancelled(self) -> bool:
         return self.status == "cancelled"
 
@@ -273,3 +282,8 @@ class Portal:
 def midnight_utc(day: dt.date) -> dt.datetime:
     """The spec's reading of a bare date used as a publish moment."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def _words(text: str) -> list[str]:
+    """The words of a title for comparing it with a type label: case-folded, "&" read as "and"."""
+    return re.findall(r"\w+", text.casefold().replace("&", " and "))

@@ -43,12 +43,22 @@ def calendar_file(scope: Scope, pairs: list[EventPair], **options: Any) -> bytes
     """``writers.calendar.build_calendar`` of these events, which reads no more of an entry's campaign
     than its id; kept across serve rebuilds while its entries are the same."""
     entries = [calendar_entry(scope, campaign, event) for campaign, event in pairs]
+    # Every calendar of the site carries the same VTIMEZONE for a zone: the years of all its events there.
+    options.setdefault("zone_years", scope.memo.get(("zone years",), zone_years, scope))
     key = (
         "calendar",
         tuple((entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp) for entry in entries),
         tuple(sorted(options.items())),
     )
     return scope.cache.get(key, lambda: calendar.build_calendar(entries, **options))
+
+
+def zone_years(scope: Scope) -> tuple[tuple[str, int, int], ...]:
+    """``(tzid, first year, last year)`` of the site's public events in each zone."""
+    years: dict[str, list[int]] = {}
+    for _, event in scope.events:
+        years.setdefault(event.timezone, []).extend((event.starts.year, event.ends.year))
+    return tuple((tzid, min(found), max(found)) for tzid, found in sorted(years.items()))
 
 
 def calendar_links(scope: Scope, campaign: Campaign, event: Event) -> dict[str, str]:

@@ -77,7 +77,7 @@ def event_item(scope: Scope, campaign: Campaign, event: Event) -> feeds.FeedItem
     status = "Cancelled: " if event.cancelled else ""
     when = event_when(scope, campaign, event)
     return feeds.FeedItem(
-        title=f"{status}{event.type_label}: {event.title} ({when})",
+        title=f"{status}{event.typed_title} ({when})",
         url=scope.absolute(urls.event_uri(campaign, event)),
         published=schedule.published_at(campaign, event),
         content_html=absolute_html(scope, scope.markup.html(event.description, event.source)),

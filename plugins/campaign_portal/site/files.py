@@ -22,6 +22,7 @@ def campaign_files(scope: Scope, indexes: Indexes, campaign: Campaign) -> list[G
         title=f"{campaign.title} · {name}",
         url=scope.absolute(page),
         feed_url=scope.absolute(urls.feed_uri(page)),
+        json_feed_url=scope.absolute(urls.json_feed_uri(urls.feed_uri(page))),
         description=summary[:500] or campaign.title,
     )
     items = feed_items(
@@ -55,6 +56,7 @@ def leader_files(scope: Scope, indexes: Indexes, leader: Leader) -> list[Generat
         title=f"{leader.name} · {scope.settings.site_name}",
         url=scope.absolute(page),
         feed_url=scope.absolute(urls.feed_uri(page)),
+        json_feed_url=scope.absolute(urls.json_feed_uri(urls.feed_uri(page))),
         description=f"Messages ready for {leader.name} to send, events they host and their testimonials.",
     )
     items = feed_items(
@@ -75,6 +77,7 @@ def site_files(scope: Scope, indexes: Indexes) -> list[GeneratedFile]:
         title=name,
         url=scope.absolute(urls.SITE_URIS["home"]),
         feed_url=scope.absolute(urls.SITE_URIS["feed"]),
+        json_feed_url=scope.absolute(urls.json_feed_uri(urls.SITE_URIS["feed"])),
         description="Announcements, events, testimonials and results from our learning campaigns.",
     )
     items = feed_items(scope, indexes.newest_announcements, scope.events, indexes.testimonials, indexes.stories)

@@ -34,12 +34,17 @@ def _page(scope: Scope, uri: str, title: str, template: str, context: dict[str, 
     )
 
 
-def site_feed_link(scope: Scope) -> FeedLink:
-    return FeedLink(f"{scope.settings.site_name}: everything new", urls.feed_uri(""), "rss")
+def feed_links(title: str, rss_uri: str) -> tuple[FeedLink, FeedLink]:
+    """A feed as pages advertise it: the RSS feed and its JSON Feed twin."""
+    return FeedLink(title, rss_uri, "rss"), FeedLink(f"{title} (JSON Feed)", urls.json_feed_uri(rss_uri), "json")
 
 
-def campaign_feed_link(campaign: Campaign) -> FeedLink:
-    return FeedLink(f"{campaign.title}: news", urls.feed_uri(urls.campaign_uri(campaign)), "rss")
+def site_feed_link(scope: Scope) -> tuple[FeedLink, FeedLink]:
+    return feed_links(f"{scope.settings.site_name}: everything new", urls.feed_uri(""))
+
+
+def campaign_feed_link(campaign: Campaign) -> tuple[FeedLink, FeedLink]:
+    return feed_links(f"{campaign.title}: news", urls.feed_uri(urls.campaign_uri(campaign)))
 
 
 def home_page(scope: Scope, indexes: Indexes) -> PageSpec:
@@ -61,7 +66,7 @@ def home_page(scope: Scope, indexes: Indexes) -> PageSpec:
             "results": _results(scope, indexes),
         },
         in_nav=True,
-        feeds=(site_feed_link(scope),),
+        feeds=site_feed_link(scope),
         description="Learning campaigns, events and leader messages.",
     )
 
@@ -92,7 +97,7 @@ def campaigns_page(scope: Scope, indexes: Indexes) -> PageSpec:
         "portal/campaigns.html",
         {"campaigns": indexes.ordered_campaigns, "tags": sorted(indexes.tag_names.items(), key=lambda t: t[1].lower())},
         in_nav=True,
-        feeds=(site_feed_link(scope),),
+        feeds=site_feed_link(scope),
         description="Every learning campaign, active first.",
     )
 
@@ -119,7 +124,7 @@ def events_page(scope: Scope) -> PageSpec:
         "portal/events.html",
         {"upcoming": upcoming, "past": past},
         in_nav=True,
-        feeds=(site_feed_link(scope),),
+        feeds=site_feed_link(scope),
         description="Lunch-and-learns, town halls, workshops and webinars.",
     )
 
@@ -160,7 +165,7 @@ def campaign_page(scope: Scope, indexes: Indexes, campaign: Campaign) -> PageSpe
         },
         in_nav=len(scope.campaigns) <= scope.settings.nav_campaigns_limit,
         nav_parent=urls.page_source(urls.SITE_URIS["campaigns"]),
-        feeds=(campaign_feed_link(campaign),),
+        feeds=campaign_feed_link(campaign),
         description=scope.text(campaign.summary)[:200],
         scheduled_for=scope.public.schedule_of(campaign),
     )
@@ -202,7 +207,7 @@ def event_page(scope: Scope, campaign: Campaign, event: Event) -> PageSpec:
             "calendar_links": calendar_links(scope, campaign, event),
             "past": scope.is_past(event),
         },
-        feeds=(campaign_feed_link(campaign),),
+        feeds=campaign_feed_link(campaign),
         description=f"{event.type_label} on {event_when(scope, campaign, event)}",
         scheduled_for=scope.public.schedule_of(campaign, event),
     )
@@ -226,6 +231,6 @@ def leader_page(scope: Scope, indexes: Indexes, leader: Leader) -> PageSpec:
             "sponsored": indexes.leader_sponsored[leader.id],
             "feed_uri": feed,
         },
-        feeds=(FeedLink(f"{leader.name}: messages to send", feed, "rss"),),
+        feeds=feed_links(f"{leader.name}: messages to send", feed),
         description=f"{leader.name}, {leader.title}: messages ready to send, reminders and events.",
     )

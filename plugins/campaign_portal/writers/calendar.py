@@ -67,6 +67,7 @@ def build_calendar(
     description: str = "",
     subscribable: bool = False,
     refresh_hours: int = 1,
+    zone_years: tuple[tuple[str, int, int], ...] = (),
 ) -> bytes:
     """A VCALENDAR (METHOD:PUBLISH) holding one VEVENT per entry, as CRLF-separated bytes.
 
@@ -74,6 +75,12 @@ def build_calendar(
     used, written from zoneinfo for the years of that zone's events (:func:`zone_observances`);
     a wall time that names no single moment in its zone is written in UTC (:func:`zoned_or_utc`). ``subscribable`` adds REFRESH-INTERVAL and
     X-PUBLISHED-TTL of ``refresh_hours`` so clients poll a subscribed feed.
+
+    ``zone_years`` (``(tzid, first year, last year)``) widens a zone's VTIMEZONE beyond the years
+    of this calendar's own events: a site passes the years of all its events in each zone, so that
+    every calendar it publishes carries the same VTIMEZONE for a TZID. Readers that keep the first
+    VTIMEZONE they see for a TZID and reuse it for later files (vobject does) then place every
+    event right, whichever file they read first.
     """
     if refresh_hours < 1:
         raise ValueError(f"refresh_hours must be at least 1, not {refresh_hours}")
@@ -110,6 +117,9 @@ def build_calendar(
     for entry in ordered:
         if entry.event.timezone in tzids:
             years.setdefault(entry.event.timezone, []).extend((entry.event.starts.year, entry.event.ends.year))
+    for tzid, first_year, last_year in zone_years:
+        if tzid in years:
+            years[tzid].extend((first_year, last_year))
     zones = b"".join(
         _vtimezone_ical(tzid, dt.date(min(years[tzid]), 1, 1), dt.date(max(years[tzid]) + 1, 1, 1))
         for tzid in sorted(tzids)

@@ -67,7 +67,8 @@ class FeedChannel:
 
     title: str
     url: str  # absolute URL of the HTML page the feed belongs to
-    feed_url: str  # absolute URL of this feed.xml
+    feed_url: str  # absolute URL of the RSS feed, feed.xml (its atom:link rel="self")
+    json_feed_url: str  # absolute URL of its JSON Feed twin, feed.json (that feed's own feed_url)
     description: str
     language: str = "en"
 
@@ -155,7 +156,8 @@ def build_json_feed(
         "version": JSON_FEED_VERSION,
         "title": clean_xml_text(channel.title),
         "home_page_url": channel.url,
-        "feed_url": channel.feed_url,
+        # JSON Feed 1.1: "the URL of the feed", that is of this JSON document, not of its RSS twin.
+        "feed_url": channel.json_feed_url,
         "language": channel.language,
         "items": [],
     }
