@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -42,6 +43,8 @@ BENCH_NOW = dt.datetime(2027, 3, 15, 10, 0, tzinfo=dt.timezone.utc)
 _EVENTS_PER_CAMPAIGN = (4, 13)
 _PAGES_PER_CAMPAIGN = 8.2
 _FIXED_PAGES = 4 + 40
+# The plugin's default `events_per_page`: the events list continues on a new page after so many.
+EVENTS_PER_PAGE = 100
 
 FIRST_NAMES = [
     "Amara", "Daniel", "Sofia", "Elena", "Marcus", "Farah", "Kenji", "Priya", "Lucas", "Ingrid",
@@ -265,6 +268,7 @@ def _plan(campaigns: int, seed: int, now: dt.datetime, shape: Shape) -> _Plan:
     leader_ids = list(plan.leaders)
     public_leaders: set[str] = set()
     public_tags: set[str] = set()
+    upcoming_events = past_events = 0
     used_ids: dict[str, int] = {}
     for index in range(campaigns):
         rng = random.Random(f"{seed}:campaign:{index}")
@@ -276,9 +280,13 @@ def _plan(campaigns: int, seed: int, now: dt.datetime, shape: Shape) -> _Plan:
         plan.campaigns.append((campaign_id, campaign))
         if counts.public:
             plan.expected_pages += 2 + counts.public_events  # the campaign page, its brief, its events
+            upcoming_events += counts.public_events - counts.past_events
+            past_events += counts.past_events
             public_leaders.update(counts.public_leaders)
             public_tags.update(_slug(tag) for tag in campaign.get("tags", []))
-    plan.expected_pages += 4 + len(public_tags) + len(public_leaders)
+    # Home, campaigns and leaders, and the pages of the events list: upcoming, then past.
+    list_pages = sum(max(1, -(-count // EVENTS_PER_PAGE)) for count in (upcoming_events, past_events))
+    plan.expected_pages += 3 + list_pages + len(public_tags) + len(public_leaders)
     return plan
 
 
@@ -286,6 +294,7 @@ def _plan(campaigns: int, seed: int, now: dt.datetime, shape: Shape) -> _Plan:
 class _Counts:
     public: bool = True
     public_events: int = 0
+    past_events: int = 0  # of the public ones, those over at ``now``
     public_leaders: set[str] = field(default_factory=set)
 
 
@@ -356,6 +365,8 @@ def _campaign(
         event_publish = event.get("publish")
         if max(event_publish or gate, gate) <= now:
             counts.public_events += 1
+            start = event["starts"].replace(tzinfo=ZoneInfo(event["timezone"])).astimezone(dt.timezone.utc)
+            counts.past_events += start + dt.timedelta(minutes=event["duration"]) <= now
             counts.public_leaders.update(event["hosts"])
 
     messages = []

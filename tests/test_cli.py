@@ -156,7 +156,7 @@ def test_validate_checks_leader_photos_in_docs_dir(tmp_path: Path, capsys: pytes
     assert (
         out.splitlines()[0] == "campaigns/leaders.yml:6: 'photo' names content/assets/amara.jpg, which does not exist"
     )
-    (root / "content" / "assets").mkdir()
+    (root / "content" / "assets").mkdir(exist_ok=True)
     (root / "content" / "assets" / "amara.jpg").write_bytes(b"\xff\xd8\xff")
     status, out, _ = run(capsys, "validate", "--project", str(root))
     assert (status, out) == (0, "OK: 1 campaign and 2 leaders in campaigns/, no problems found.\n")

@@ -1,5 +1,6 @@
 /* The portal's progressive enhancements: copy buttons on leader pages, the topic filter on the
- * campaigns page, and an accessible name for Material's search dialog.
+ * campaigns page, the filters of the events list, each event time also in the reader's own zone,
+ * and an accessible name for Material's search dialog.
  *
  * Material's instant navigation swaps pages without reloading this script, so clicks go through
  * one delegated listener on the document, and per-page set-up runs on every page Material
@@ -157,6 +158,137 @@
     applyFilter(filter, "");
   }
 
+  /* -- Event filters on the events list ----------------------------------------------------- */
+
+  var EVENT_FILTERS = ["type", "campaign", "where"];
+
+  function eventFilterValues(form) {
+    var values = {};
+    EVENT_FILTERS.forEach(function (name) {
+      var select = form.elements.namedItem(name);
+      values[name] = select ? select.value : "";
+    });
+    return values;
+  }
+
+  function applyEventFilter(form) {
+    var values = eventFilterValues(form);
+    var article = form.closest("article") || document;
+    var shown = 0;
+    var total = 0;
+    article.querySelectorAll(".portal-event-month .portal-event-card").forEach(function (card) {
+      var where = (card.getAttribute("data-where") || "").split(" ");
+      var visible = (!values.type || card.getAttribute("data-type") === values.type) &&
+        (!values.campaign || card.getAttribute("data-campaign") === values.campaign) &&
+        (!values.where || where.indexOf(values.where) !== -1);
+      card.hidden = !visible;
+      total += 1;
+      if (visible) { shown += 1; }
+    });
+    article.querySelectorAll(".portal-event-month").forEach(function (month) {
+      month.hidden = !month.querySelector(".portal-event-card:not([hidden])");
+    });
+    var none = article.querySelector(".portal-event-filter__none");
+    if (none) { none.hidden = shown !== 0; }
+    var filtered = EVENT_FILTERS.some(function (name) { return values[name]; });
+    var paged = !!article.querySelector(".portal-pager");
+    var status = form.querySelector(".portal-filter__status");
+    if (status) {
+      status.textContent = filtered
+        ? "Showing " + shown + " of " + total + " events" + (paged ? " on this page" : "")
+        : "Showing all " + total + " events" + (paged ? " on this page" : "");
+    }
+    /* The choice travels with the address, to the other pages of the list and back. */
+    var query = new URLSearchParams();
+    EVENT_FILTERS.forEach(function (name) { if (values[name]) { query.set(name, values[name]); } });
+    var search = query.toString() ? "?" + query.toString() : "";
+    if (window.location.search !== search) {
+      window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+    }
+    article.querySelectorAll(".portal-pager a, .portal-switch a").forEach(function (link) {
+      var href = link.getAttribute("href").split("?")[0];
+      link.setAttribute("href", link.closest(".portal-switch") ? href : href + search);
+    });
+  }
+
+  function enhanceEventFilter() {
+    var form = document.querySelector("form[data-portal-event-filter]:not([data-enhanced])");
+    if (!form) { return; }
+    form.setAttribute("data-enhanced", "");
+    var query = new URLSearchParams(window.location.search);
+    EVENT_FILTERS.forEach(function (name) {
+      var select = form.elements.namedItem(name);
+      var wanted = query.get(name);
+      if (select && wanted && select.querySelector('option[value="' + CSS.escape(wanted) + '"]')) {
+        select.value = wanted;
+      }
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
+    applyEventFilter(form);
+  }
+
+  /* -- Event times in the reader's own zone ------------------------------------------------- */
+
+  var formatters = {};
+
+  function formatter(zone, withDay) {
+    var key = zone + (withDay ? " day" : "");
+    if (!formatters[key]) {
+      var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+      if (zone) { options.timeZone = zone; }
+      if (withDay) { options.weekday = "short"; options.day = "numeric"; options.month = "short"; }
+      formatters[key] = new Intl.DateTimeFormat("en-GB", options);
+    }
+    return formatters[key];
+  }
+
+  function dayOf(moment, zone) {
+    var options = { year: "numeric", month: "2-digit", day: "2-digit" };
+    if (zone) { options.timeZone = zone; }
+    return new Intl.DateTimeFormat("en-GB", options).format(moment);
+  }
+
+  /* "01:30–02:30" (with "Thu 21 Jan, " before it when the reader's day is not the event's). */
+  function localHours(start, end, eventZone) {
+    var sameDay = dayOf(start, "") === dayOf(start, eventZone);
+    var first = formatter("", !sameDay).format(start).replace(" at ", ", ");
+    var endsSameDay = dayOf(start, "") === dayOf(end, "");
+    var last = formatter("", !endsSameDay).format(end).replace(" at ", ", ");
+    return first + (endsSameDay ? "\u2013" : " \u2013 ") + last;
+  }
+
+  function addLocalTimes() {
+    var readerZone;
+    try {
+      readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (error) {
+      return;
+    }
+    document.querySelectorAll("time.portal-when[data-ends]:not([data-local])").forEach(function (time) {
+      time.setAttribute("data-local", "");
+      var zone = time.getAttribute("data-zone");
+      var start = new Date(time.getAttribute("datetime"));
+      var end = new Date(time.getAttribute("data-ends"));
+      if (!zone || zone === readerZone || isNaN(start.getTime()) || isNaN(end.getTime())) { return; }
+      try {
+        var theirs = formatter(zone, true).format(start) + formatter(zone, true).format(end);
+        var yours = formatter("", true).format(start) + formatter("", true).format(end);
+        if (theirs === yours) { return; }
+        var local = document.createElement("span");
+        local.className = "portal-local-time";
+        var hours = document.createElement("span");
+        hours.className = "portal-nowrap";
+        hours.textContent = localHours(start, end, zone);
+        local.append(" \u00b7 ", hours, " in your time zone");
+        local.title = "Your time zone: " + readerZone.replace(/_/g, " ");
+        time.after(local);
+      } catch (error) {
+        /* An unknown zone in an old browser: the event's own time stands alone. */
+      }
+    });
+  }
+
   /* -- Wiring ------------------------------------------------------------------------------------ */
 
   function onClick(event) {
@@ -187,10 +319,19 @@
     }
   }
 
+  function onChange(event) {
+    var target = event.target;
+    if (target instanceof Element && target.closest("form[data-portal-event-filter]")) {
+      applyEventFilter(target.closest("form[data-portal-event-filter]"));
+    }
+  }
+
   function setUpPage() {
     statusRegion();
     enhanceFilter();
     enhancePrint();
+    enhanceEventFilter();
+    addLocalTimes();
     /* Material's search overlay is a dialog without a name; screen readers announce it as "dialog". */
     var search = document.querySelector(".md-search[role=dialog]:not([aria-label])");
     if (search) { search.setAttribute("aria-label", "Search"); }
@@ -199,6 +340,7 @@
   if (!window.__portalBound) {
     window.__portalBound = true;
     document.addEventListener("click", onClick);
+    document.addEventListener("change", onChange);
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(setUpPage);
     } else if (document.readyState === "loading") {

@@ -9,7 +9,7 @@ raises for bad input, it returns what was valid together with a list of ``Proble
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model import Campaign, Leader, Portal, Problem
@@ -41,7 +41,7 @@ def load_portal(
 
     ``display_root`` is the folder paths in problems are relative to (the
     project root, so that messages read ``campaigns/x.yml:12: ...``).
-    ``asset_exists`` checks that a leader's photo is a file in content/.
+    ``asset_exists`` checks that a leader's photo and a campaign's image are files in content/.
     ``cache`` carries unchanged files' results from one load to the next.
     """
     root = display_root if display_root is not None else campaigns_dir.parent
@@ -85,7 +85,25 @@ def load_portal(
         cache.entries = current
     campaigns, collisions = drop_tag_collisions(campaigns)
     problems.extend(collisions)
+    if asset_exists is not None:
+        campaigns = _with_existing_images(campaigns, asset_exists, problems)
     return LoadResult(Portal(leaders=leaders, campaigns=campaigns), sorted(set(problems)))
+
+
+def _with_existing_images(
+    campaigns: dict[str, Campaign], asset_exists: Callable[[str], bool], problems: list[Problem]
+) -> dict[str, Campaign]:
+    """Campaigns whose ``image`` is missing from content/ lose it, with a problem at its line.
+
+    Checked on every load, after the carry-over: a file's result stays valid while its bytes do,
+    but an image can appear in or vanish from content/ without the campaign file changing."""
+    checked = dict(campaigns)
+    for campaign_id, campaign in campaigns.items():
+        image = campaign.image
+        if image is not None and not asset_exists(image.path):
+            problems.append(Problem.at(image.source, f"'image' names content/{image.path}, which does not exist"))
+            checked[campaign_id] = replace(campaign, image=None)
+    return checked
 
 
 def _load_leaders(

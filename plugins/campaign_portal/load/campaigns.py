@@ -16,6 +16,7 @@ from ..model import (
     KPI_LEVELS,
     BusinessCase,
     Campaign,
+    ContentFile,
     Event,
     Kpi,
     Leader,
@@ -99,6 +100,7 @@ class CampaignReader(FieldReader):
         events = self.unique(self.event(item, line, leaders) for item, line in self.items(data, "events"))
         story = self.story(data)
         audience = strip(self.text(data, "audience"))
+        image = self.content_path(data, "image", f"assets/campaigns/{campaign_id}.jpg")
         if title is None or summary is None or starts is None or business_case is None:
             return None
         return Campaign(
@@ -109,6 +111,7 @@ class CampaignReader(FieldReader):
             ends=ends,
             publish=publish,
             audience=audience,
+            image=ContentFile(image, self.ref(data.line_of("image"))) if image is not None else None,
             tags=tags,
             tag_lines=tag_lines,
             sponsors=sponsors,

@@ -145,6 +145,15 @@ class FieldReader:
             return None
         return text
 
+    def content_path(self, data: YamlMap, key: str, example: str) -> str | None:
+        """A path to a file in content/ (a leader's photo, a campaign's image), checked for its shape;
+        whether the file exists is checked where content/ is known (``load_portal``'s ``asset_exists``)."""
+        path = self.text(data, key)
+        if path is not None and not is_content_path(path):
+            self.problem(data.line_of(key), f"'{key}' must be a path inside content/, such as {example}")
+            return None
+        return path
+
     def markdown(self, data: YamlMap, key: str, what: str, *, required: bool = False) -> str | None:
         """Markdown text, with what the sanitiser will remove from it reported at its own line."""
         value = self.text(data, key, required=required)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ..model import Leader, email_problem
 from ..rules.slugs import MAX_SLUG_LENGTH, slug_problem
-from .fields import FieldReader, is_content_path, show, strip
+from .fields import FieldReader, show, strip
 from .schema import LEADER_FIELDS
 from .yaml_lines import YamlMap
 
@@ -31,11 +31,8 @@ class LeadersReader(FieldReader):
                 continue
             name = self.text(entry, "name", required=True)
             title = self.text(entry, "title", required=True)
-            photo = self.text(entry, "photo")
-            if photo is not None and not is_content_path(photo):
-                self.problem(entry.line_of("photo"), f"'photo' must be a path inside content/, such as assets/leaders/{leader_id}.jpg")
-                photo = None
-            elif photo is not None and asset_exists is not None and not asset_exists(photo):
+            photo = self.content_path(entry, "photo", f"assets/leaders/{leader_id}.jpg")
+            if photo is not None and asset_exists is not None and not asset_exists(photo):
                 self.problem(entry.line_of("photo"), f"'photo' names content/{photo}, which does not exist")
                 photo = None
             email = strip(self.text(entry, "email"))

@@ -104,6 +104,7 @@ CAMPAIGN_FIELDS = (
     Field("ends", "date", doc="The last day, not before 'starts'."),
     Field("publish", "moment", doc="When the campaign becomes public; everything in it waits for it."),
     Field("audience", "text", doc="Who it is for."),
+    Field("image", "content path", doc="A picture in content/ for its cards and page, such as assets/campaigns/<id>.jpg."),
     Field("tags", "tags", doc="Topics; each has a page listing its campaigns."),
     Field("sponsors", "leader ids", doc="The leaders who sponsor it."),
     Field("business_case", "mapping", True, doc="Why the business runs it.", items=BUSINESS_CASE_FIELDS),

@@ -110,6 +110,14 @@ class Measurement:
 
 
 @dataclass(frozen=True)
+class ContentFile:
+    """A file in content/ named in a campaign file (``path`` as written), with where it was named."""
+
+    path: str
+    source: SourceRef
+
+
+@dataclass(frozen=True)
 class Kpi:
     name: str
     baseline: float
@@ -253,6 +261,7 @@ class Campaign:
     ends: dt.date | None = None
     publish: dt.datetime | None = None
     audience: str | None = None
+    image: ContentFile | None = None
     tags: tuple[str, ...] = ()
     sponsors: tuple[str, ...] = ()
     kpis: tuple[Kpi, ...] = ()

@@ -7,6 +7,7 @@ from mkdocs.config import config_options as c
 
 from ..rules.schedule import WEEKDAYS
 from ..site import DEFAULT_REMINDERS, SiteSettings
+from ..writers.brand import is_colour
 
 
 class WorkingDays(c.ListOfItems[str]):
@@ -42,6 +43,23 @@ class RemindersConfig(base.Config):
     """Wording of the reminder a host sends on the morning of the event."""
 
 
+class BrandConfig(base.Config):
+    """The company's identity, applied on every page of the site (portal pages and hand-written ones)."""
+
+    company = c.Optional(c.Type(str))
+    """The company's name, as employees say it: the home page reads "Learning at <company>"."""
+    logo = c.Optional(c.Type(str))
+    """A picture in content/ (SVG or PNG, light on the primary colour), shown in the header of every
+    page and used as the favicon: `assets/brand/logo.svg`."""
+    primary = c.Optional(c.Type(str))
+    """The main colour, `#rrggbb`: the header, buttons, date tiles and links. Text on it turns white or
+    near-black, whichever reads better, and links are darkened or lightened until they read well."""
+    accent = c.Optional(c.Type(str))
+    """The second colour, `#rrggbb`: links and buttons being pointed at, and focus rings."""
+    headline = c.Optional(c.Type(str))
+    """The home page's heading. Default: "Learning at <company>", or "Learning campaigns" without a company."""
+
+
 class PortalConfig(base.Config):
     campaigns_dir = c.Type(str, default="campaigns")
     """Folder of campaign YAML files and leaders.yml, relative to mkdocs.yml."""
@@ -62,6 +80,11 @@ class PortalConfig(base.Config):
     working_days = WorkingDays()
     """The working week, as day names: a reminder for the day before an event is due on the working
     day before it (Friday, for a Monday event). Default: [monday, tuesday, wednesday, thursday, friday]."""
+    brand = c.SubConfig(BrandConfig)
+    """The company's name, logo and colours (see the publishing guide)."""
+    events_per_page = c.Type(int, default=100)
+    """How many events a page of the events list shows before it continues on the next page
+    (`/events/page/2/`, past events at `/events/past/`): keeps each page quick on a phone."""
 
 
 def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -> SiteSettings:
@@ -80,4 +103,17 @@ def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -
         home_announcements=options.home_announcements,
         nav_campaigns_limit=options.nav_campaigns_limit,
         working_days=frozenset(WEEKDAYS.index(day) for day in options.working_days),
+        events_per_page=max(1, options.events_per_page),
+        company=options.brand.company,
+        headline=options.brand.headline,
     )
+
+
+def brand_problems(options: PortalConfig) -> list[str]:
+    """What is wrong in the `brand` options, each as a sentence that says how to fix it."""
+    wrong = []
+    for name in ("primary", "accent"):
+        value = options.brand[name]
+        if value is not None and not is_colour(value):
+            wrong.append(f"brand: '{name}' must be a colour written #rrggbb (such as #1f3a93), not '{value}'")
+    return wrong

@@ -21,8 +21,10 @@ from ..load import LoadCache, screen_folder_files
 from ..model import Problem
 from ..pipeline import build_portal
 from ..publishing import NowError, read_now, withheld_photos
+from ..rules import urls
 from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
-from .config import PortalConfig, site_settings
+from ..writers.brand import brand_css
+from .config import PortalConfig, brand_problems, site_settings
 from .filters import base_of, page_environment
 from .nav import nest_children
 
@@ -34,6 +36,7 @@ PACKAGE_DIR = Path(__file__).parent.parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 ASSET_URIS = {"css": "assets/portal/portal.css", "js": "assets/portal/portal.js"}
+BRAND_CSS_URI = "assets/portal/brand.css"
 PREVIEW_VARIABLE = "PORTAL_PREVIEW"
 
 
@@ -80,7 +83,22 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             config.extra_css.append(ASSET_URIS["css"])
         if ASSET_URIS["js"] not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(ASSET_URIS["js"])
+        self._apply_brand(config)
         return config
+
+    def _apply_brand(self, config: MkDocsConfig) -> None:
+        """The brand on every page: the logo in the header and as favicon, the colours in a stylesheet
+        after the portal's, and the brand for the theme's templates as ``config.extra.portal_brand``."""
+        wrong = brand_problems(self.config)
+        if wrong:
+            raise PluginError("campaign-portal: " + "; ".join(wrong))
+        brand = self.config.brand
+        if brand.logo:
+            config.theme["logo"] = brand.logo
+            config.theme["favicon"] = brand.logo
+        if (brand.primary or brand.accent) and BRAND_CSS_URI not in config.extra_css:
+            config.extra_css.append(BRAND_CSS_URI)
+        config.extra["portal_brand"] = {name: brand[name] for name in ("company", "logo", "primary", "accent")}
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -111,6 +129,12 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         for uri in ASSET_URIS.values():
             asset = File.generated(config, uri, abs_src_path=str(ASSETS_DIR / Path(uri).name))
             self._add(files, taken, asset, "the portal's assets")
+        brand = self.config.brand
+        if brand.primary or brand.accent:
+            stylesheet = File.generated(config, BRAND_CSS_URI, content=brand_css(brand.primary, brand.accent))
+            self._add(files, taken, stylesheet, "the brand's colours")
+        if brand.logo and files.get_file_from_path(brand.logo) is None:
+            log.warning(f"mkdocs.yml: the brand's 'logo' names content/{brand.logo}, which does not exist")
         for spec in content.pages:
             # Leaf pages join the navigation through on_nav, under their index page, or not at all.
             inclusion = InclusionLevel.NOT_IN_NAV if spec.nav_parent or not spec.in_nav else InclusionLevel.INCLUDED
@@ -152,13 +176,15 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         # Portal pages have no table of contents, so the cards get its width. Pages outside the
         # navigation (and the home page, a landing page) drop the empty section sidebar too;
         # on phones the drawer still shows the whole site.
-        listed = spec.in_nav and spec.src_uri != "index.md"
+        listed = spec.in_nav and spec.src_uri not in ("index.md", urls.page_source(urls.SITE_URIS["events"]))
         page.meta.setdefault("hide", ["toc"] if listed else ["navigation", "toc"])
         page.meta["portal_feeds"] = spec.feeds
         if spec.description:
             page.meta["description"] = str(escape(" ".join(spec.description.split())))
         if spec.scheduled_for is not None:
             page.meta["portal_scheduled_for"] = spec.scheduled_for
+        if not spec.searchable:
+            page.meta["search"] = {"exclude": True}
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -32,6 +32,7 @@ def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
     env.filters["datetime"] = dates.format_datetime
     env.filters["short_date"] = dates.short_date
     env.filters["event_when"] = event_when
+    env.filters["event_when_parts"] = dates.event_when_parts
     env.filters["iso"] = lambda value: value.isoformat()
     env.filters["url"] = relative_url
     env.filters["number"] = number

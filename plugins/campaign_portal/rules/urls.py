@@ -18,6 +18,7 @@ SITE_URIS = {
     "home": "",
     "campaigns": "campaigns/",
     "events": "events/",
+    "past_events": "events/past/",
     "leaders": "leaders/",
     "feed": "feed.xml",
     "calendar": "events/calendar.ics",
@@ -39,6 +40,13 @@ def brief_uri(campaign: Campaign | str) -> str:
 
 def event_uri(campaign: Campaign | str, event: Event | str) -> str:
     return f"{campaign_uri(campaign)}events/{_id(event)}/"
+
+
+def events_list_uri(past: bool, number: int = 1) -> str:
+    """A page of the events list: ``events/`` and ``events/page/2/`` (upcoming, soonest first),
+    ``events/past/`` and ``events/past/page/2/`` (past, latest first)."""
+    first = SITE_URIS["past_events" if past else "events"]
+    return first if number == 1 else f"{first}page/{number}/"
 
 
 def leader_uri(leader: Leader | str) -> str:

@@ -13,7 +13,7 @@ from .pages import (
     campaign_page,
     campaigns_page,
     event_page,
-    events_page,
+    events_pages,
     home_page,
     leader_page,
     leaders_page,
@@ -36,7 +36,7 @@ def build_site(public: PublicPortal, settings: SiteSettings, cache: OutputCache 
     content = SiteContent(problems=scope.problems)
     content.files += drafts(announced) + drafts(reminded)
     content.pages += [home_page(scope, indexes), campaigns_page(scope, indexes), *tag_pages(scope, indexes)]
-    content.pages += [events_page(scope), leaders_page(scope, indexes)]
+    content.pages += [*events_pages(scope), leaders_page(scope, indexes)]
     for campaign in scope.campaigns:
         content.pages.append(campaign_page(scope, indexes, campaign))
         content.pages.append(brief_page(scope, campaign))

@@ -32,6 +32,7 @@ class PageSpec:
     nav_parent: str | None = None  # src_uri of the index page this page is listed under
     feeds: tuple[FeedLink, ...] = ()
     scheduled_for: dt.datetime | None = None
+    searchable: bool = True  # False: left out of the search index (lists that repeat other pages)
 
 
 @dataclass(frozen=True)

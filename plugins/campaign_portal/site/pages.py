@@ -9,13 +9,14 @@ from typing import Any
 
 from ..model import Campaign, Event, Leader
 from ..rules import urls
+from ..rules.dates import month_label
 from ..rules.slugs import tag_slug
 from .calendar_entries import calendar_links
 from .content import FeedLink, PageSpec
 from .contexts import event_when
 from .indexes import Indexes
 from .kpi_charts import headline_kpi, kpi_chart
-from .scope import Scope
+from .scope import EventPair, Scope
 
 
 def _page(scope: Scope, uri: str, title: str, template: str, context: dict[str, Any], **extra: Any) -> PageSpec:
@@ -50,6 +51,7 @@ def campaign_feed_link(campaign: Campaign) -> tuple[FeedLink, FeedLink]:
 def home_page(scope: Scope, indexes: Indexes) -> PageSpec:
     settings, today = scope.settings, scope.today
     upcoming, _ = scope.split_by_time(scope.events)
+    next_events = [pair for pair in upcoming if not pair[1].cancelled]
     stories = sorted(indexes.stories, key=lambda c: c.story.publish, reverse=True)  # type: ignore[union-attr]
     return _page(
         scope,
@@ -59,7 +61,11 @@ def home_page(scope: Scope, indexes: Indexes) -> PageSpec:
         {
             "active_campaigns": [c for c in indexes.ordered_campaigns if c.phase(today) == "active"],
             "upcoming_campaigns": [c for c in indexes.ordered_campaigns if c.phase(today) == "upcoming"],
-            "next_events": upcoming[: settings.home_events],
+            # A cancelled event is shown where events are listed, but it is never "next".
+            "next_events": next_events[: settings.home_events],
+            "next_event_count": len(next_events),
+            "headline": settings.headline
+            or (f"Learning at {settings.company}" if settings.company else "Learning campaigns"),
             "testimonials": indexes.testimonials[: settings.home_testimonials],
             "announcements": indexes.newest_announcements[: settings.home_announcements],
             "stories": stories[:2],
@@ -115,17 +121,61 @@ def tag_pages(scope: Scope, indexes: Indexes) -> list[PageSpec]:
     ]
 
 
-def events_page(scope: Scope) -> PageSpec:
+def events_pages(scope: Scope) -> list[PageSpec]:
+    """The events list: upcoming events (soonest first) from ``/events/``, past ones (latest first)
+    from ``/events/past/``, each in pages of ``events_per_page``, grouped by month."""
     upcoming, past = scope.split_by_time(scope.events)
+    size = scope.settings.events_per_page
+    pages: list[PageSpec] = []
+    for is_past, pairs in ((False, upcoming), (True, past)):
+        chunks = [pairs[start : start + size] for start in range(0, len(pairs), size)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            pages.append(_events_list_page(scope, is_past, number, len(chunks), chunk, len(upcoming), len(past)))
+    return pages
+
+
+def _events_list_page(
+    scope: Scope, is_past: bool, number: int, count: int, pairs: list[EventPair], upcoming: int, past: int
+) -> PageSpec:
+    title = "Past events" if is_past else "Events"
+    shown = f"{title}, page {number} of {count}" if count > 1 else title
+    pager = {
+        "number": number,
+        "count": count,
+        "previous": urls.events_list_uri(is_past, number - 1) if number > 1 else None,
+        "next": urls.events_list_uri(is_past, number + 1) if number < count else None,
+        "pages": [(n, urls.events_list_uri(is_past, n)) for n in range(1, count + 1)],
+    }
+    months: list[tuple[str, str, list[EventPair]]] = []
+    for pair in pairs:
+        start = pair[1].starts
+        key = f"{start:%Y-%m}"
+        if not months or months[-1][0] != key:
+            months.append((key, month_label(start), []))
+        months[-1][2].append(pair)
     return _page(
         scope,
-        urls.SITE_URIS["events"],
-        "Events",
+        urls.events_list_uri(is_past, number),
+        shown,
         "portal/events.html",
-        {"upcoming": upcoming, "past": past},
-        in_nav=True,
+        {
+            "past_list": is_past,
+            "months": months,
+            "events_on_page": pairs,
+            "pager": pager,
+            "upcoming_count": upcoming,
+            "past_count": past,
+            "types": sorted({event.type: event.type_label for _, event in pairs}.items(), key=lambda t: t[1]),
+            "campaigns_on_page": sorted(
+                {campaign.id: campaign for campaign, _ in pairs}.values(), key=lambda c: (c.title.lower(), c.id)
+            ),
+        },
+        in_nav=not is_past and number == 1,
         feeds=site_feed_link(scope),
-        description="Lunch-and-learns, town halls, workshops and webinars.",
+        description="Past lunch-and-learns, town halls, workshops and webinars, with their recordings."
+        if is_past
+        else "Lunch-and-learns, town halls, workshops and webinars.",
+        searchable=not is_past and number == 1,
     )
 
 

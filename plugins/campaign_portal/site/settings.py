@@ -51,3 +51,6 @@ class SiteSettings:
     nav_campaigns_limit: int = 25
     # ``date.weekday()`` numbers of the working week: reminders fall on these days.
     working_days: frozenset[int] = DEFAULT_WORKING_DAYS
+    events_per_page: int = 100
+    company: str | None = None
+    headline: str | None = None
