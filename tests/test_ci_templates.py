@@ -160,6 +160,7 @@ def run_gitlab(root: Path, now: str) -> int:
         (f"2027-01-05T08:00:00Z\n{COMMIT}\n", "2027-01-05T08:10:00Z", "false", False),  # that build showed it
         (f"2027-01-05T08:00:00Z\n{'f' * 40}\n", "2027-01-05T08:10:00Z", "true", True),  # another commit
         (None, "2027-01-05T08:10:00Z", "true", False),  # no deployed-at.txt: the first deploy
+        ("<!DOCTYPE html>\n<title>Sign in</title>\n", "2027-01-05T08:10:00Z", "true", True),  # a login page
     ],
 )
 def test_the_scheduled_check_deploys_only_when_something_fell_due(
