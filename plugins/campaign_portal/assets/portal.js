@@ -279,8 +279,9 @@
         local.className = "portal-local-time";
         var hours = document.createElement("span");
         hours.className = "portal-nowrap";
-        hours.textContent = localHours(start, end, zone);
-        local.append(" \u00b7 ", hours, " in your time zone");
+        /* The dot stays with the hours, so that a line never ends with it. */
+        hours.textContent = "\u00b7 " + localHours(start, end, zone);
+        local.append(" ", hours, " in your time zone");
         local.title = "Your time zone: " + readerZone.replace(/_/g, " ");
         time.after(local);
       } catch (error) {
