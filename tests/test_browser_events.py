@@ -163,7 +163,7 @@ def test_times_show_the_readers_own_zone_when_it_differs(
     expect(when.nth(0)).to_have_text("Wed 20 Jan 2027, 09:30–10:30 SGT · 10:30–11:30 in your time zone")
     tokyo.open("campaigns/coaching/events/london-webinar/")
     expect(tokyo.page.locator(".portal-facts .portal-local-time")).to_have_text(
-        " · Thu 4 Feb, 01:00–02:00 in your time zone"
+        "Thu 4 Feb, 01:00–02:00 in your time zone"
     )
 
     # A reader in the event's own zone, or at the same offset, sees it once.

@@ -279,9 +279,11 @@
         local.className = "portal-local-time";
         var hours = document.createElement("span");
         hours.className = "portal-nowrap";
-        /* The dot stays with the hours, so that a line never ends with it. */
-        hours.textContent = "\u00b7 " + localHours(start, end, zone);
-        local.append(" ", hours, " in your time zone");
+        /* The dot stays with the hours, so that a line never ends with it; where the reader's time
+           has a line of its own (an event page's facts), it needs no dot. */
+        var ownLine = !!time.closest(".portal-facts");
+        hours.textContent = (ownLine ? "" : "\u00b7 ") + localHours(start, end, zone);
+        local.append(ownLine ? "" : " ", hours, " in your time zone");
         local.title = "Your time zone: " + readerZone.replace(/_/g, " ");
         time.after(local);
       } catch (error) {
