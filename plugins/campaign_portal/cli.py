@@ -5,7 +5,8 @@ message and reminder, scheduled ones included) without building a site, so it is
 enough for a pre-commit hook and gives pull requests their annotations.
 ``portal new campaign <id>`` writes a commented starter file that validates as it is.
 ``portal build`` builds into a temporary folder beside the target and swaps it in only
-when the build succeeded: a failed build never leaves a half-written or empty site.
+when the build succeeded: a failed build never leaves a half-written or empty site;
+``portal build --preview`` builds the reviewers' preview, drafts and scheduled items shown.
 ``portal due --since <moment>`` and ``portal next`` tell CI whether the site changed by
 itself since the last deploy, and when it next will (``rules.schedule.site_changes``).
 """
@@ -122,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="where the site goes, relative to the working folder (default: site_dir in mkdocs.yml, normally site/)",
     )
     build.add_argument("--strict", action="store_true", help="fail on any warning, as `mkdocs build --strict` does")
+    build.add_argument(
+        "--preview",
+        action="store_true",
+        help="build a preview for reviewers: drafts and scheduled items shown and marked, a banner on every page; "
+        "goes to <site_dir>-preview/ (normally site-preview/) unless --site-dir is given. Never deploy it.",
+    )
     _add_schedule_commands(commands)
     return parser
 
@@ -144,7 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return new_campaign(Path(arguments.project), arguments.id)
         if arguments.command in SCHEDULE_COMMANDS:
             return run_schedule_command(arguments)
-        return build(Path(arguments.project), site_dir=arguments.site_dir, strict=arguments.strict)
+        return build(
+            Path(arguments.project), site_dir=arguments.site_dir, strict=arguments.strict, preview=arguments.preview
+        )
     except CommandError as error:
         print(f"portal: error: {error}", file=sys.stderr)
         # For due and next, 1 is an answer ("nothing due", "nothing scheduled"): an error is 2.
@@ -412,12 +421,23 @@ def _iso_utc(moment: dt.datetime) -> str:
 # -- portal build ------------------------------------------------------------------------------------
 
 
-def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = False) -> int:
-    """Build into a fresh folder beside the site folder; replace the site folder only on success."""
+def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = False, preview: bool = False) -> int:
+    """Build into a fresh folder beside the site folder; replace the site folder only on success.
+
+    With ``preview``, the build shows drafts and scheduled items, marked, under a banner on every
+    page, and goes to ``<site_dir>-preview`` unless ``site_dir`` is given, so that it never
+    replaces the site that is deployed.
+    """
     # MkDocs validates the real site folder (not inside docs_dir, and so on) before anything is built.
     site_path = str(Path(site_dir).absolute()) if site_dir else None
     project = load_project(project_dir, site_dir=site_path, strict=True if strict else None)
     config = project.config
+    if preview:
+        if project.plugin is None:
+            raise CommandError("--preview needs the campaign-portal plugin in mkdocs.yml")
+        project.plugin.request_preview_build()
+        if site_dir is None:
+            config["site_dir"] = str(Path(config.site_dir).with_name(Path(config.site_dir).name + "-preview"))
     target = Path(config.site_dir)
     _check_site_dir(target, project)
     shown = _display(target) + "/"
@@ -451,7 +471,8 @@ def _build_and_swap(config: MkDocsConfig, target: Path, shown: str) -> int:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     count = sum(1 for path in target.rglob("*") if path.is_file())
-    print(f"Built the site in {shown} ({_count(count, 'file')}).")
+    what = "a preview (drafts and scheduled items shown; do not deploy it)" if preview else "the site"
+    print(f"Built {what} in {shown} ({_count(count, 'file')}).")
     return 0
 
 

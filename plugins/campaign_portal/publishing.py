@@ -70,6 +70,7 @@ class PublicPortal:
     leaders: dict[str, Leader]
     campaigns: dict[str, Campaign]
     scheduled: dict[tuple[str, ...], dt.datetime] = field(default_factory=dict)
+    drafts: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def today(self) -> dt.date:
@@ -82,6 +83,10 @@ class PublicPortal:
     def schedule_of(self, campaign: Campaign, item: Message | Event | Testimonial | Story | None = None) -> dt.datetime | None:
         """``scheduled_for`` by item: the campaign itself, or one of its messages, events, testimonials or its story."""
         return self.scheduled.get(schedule_key(campaign, item))
+
+    def is_draft(self, campaign: Campaign, item: Message | Event | Testimonial | Story | None = None) -> bool:
+        """Whether a previewed item is a draft (or in a draft campaign); never true in a published build."""
+        return schedule_key(campaign, item) in self.drafts
 
 
 def schedule_key(campaign: Campaign, item: Message | Event | Testimonial | Story | None = None) -> tuple[str, ...]:
@@ -98,10 +103,18 @@ def schedule_key(campaign: Campaign, item: Message | Event | Testimonial | Story
 
 
 def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) -> PublicPortal:
-    """Filter ``portal`` to what is public at ``now`` (or, in preview, mark what is not)."""
-    scheduled: dict[tuple[str, ...], dt.datetime] = {}
+    """Filter ``portal`` to what is public at ``now`` (or, in preview, mark what is not).
 
-    def visible(moment: dt.datetime | None, key: tuple[str, ...]) -> bool:
+    A draft (``draft: true`` on the item or its campaign) is never public, whatever its moment.
+    """
+    scheduled: dict[tuple[str, ...], dt.datetime] = {}
+    drafts: set[tuple[str, ...]] = set()
+
+    def visible(moment: dt.datetime | None, key: tuple[str, ...], draft: bool) -> bool:
+        if draft:
+            if not preview:
+                return False
+            drafts.add(key)
         if moment is None or moment <= now:
             return True
         if preview and moment != NEVER:  # an unreadable moment stays hidden, even in preview
@@ -111,15 +124,17 @@ def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) ->
 
     campaigns: dict[str, Campaign] = {}
     for campaign in portal.campaigns.values():
-        if not visible(embargo_of(campaign), schedule_key(campaign)):
+        if not visible(embargo_of(campaign), schedule_key(campaign), campaign.draft):
             continue
-        messages = tuple(m for m in campaign.messages if visible(embargo_of(campaign, m), schedule_key(campaign, m)))
-        events = tuple(e for e in campaign.events if visible(embargo_of(campaign, e), schedule_key(campaign, e)))
-        testimonials = tuple(
-            t for t in campaign.testimonials if visible(embargo_of(campaign, t), schedule_key(campaign, t))
-        )
+
+        def shown(item: Message | Event | Testimonial | Story, campaign: Campaign = campaign) -> bool:
+            return visible(embargo_of(campaign, item), schedule_key(campaign, item), campaign.draft or item.draft)
+
+        messages = tuple(m for m in campaign.messages if shown(m))
+        events = tuple(e for e in campaign.events if shown(e))
+        testimonials = tuple(t for t in campaign.testimonials if shown(t))
         story = campaign.story
-        if story is not None and not visible(embargo_of(campaign, story), schedule_key(campaign, story)):
+        if story is not None and not shown(story):
             story = None
         campaigns[campaign.id] = dataclasses.replace(
             campaign, messages=messages, events=events, testimonials=testimonials, story=story
@@ -134,7 +149,7 @@ def select_public(portal: Portal, now: dt.datetime, *, preview: bool = False) ->
             leader_ids.update(event.hosts)
         leader_ids.update(testimonial.leader for testimonial in campaign.testimonials)
     leaders = {leader_id: leader for leader_id, leader in portal.leaders.items() if leader_id in leader_ids}
-    return PublicPortal(now=now, leaders=leaders, campaigns=campaigns, scheduled=scheduled)
+    return PublicPortal(now=now, leaders=leaders, campaigns=campaigns, scheduled=scheduled, drafts=frozenset(drafts))
 
 
 def withheld_photos(portal: Portal, public: PublicPortal) -> set[str]:

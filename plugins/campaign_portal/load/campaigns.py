@@ -101,6 +101,7 @@ class CampaignReader(FieldReader):
         story = self.story(data)
         audience = strip(self.text(data, "audience"))
         image = self.content_path(data, "image", f"assets/campaigns/{campaign_id}.jpg")
+        draft = self.flag(data, "draft")
         if title is None or summary is None or starts is None or business_case is None:
             return None
         return Campaign(
@@ -122,6 +123,7 @@ class CampaignReader(FieldReader):
             events=events,
             story=story,
             source=self.ref(data.line),
+            draft=draft,
         )
 
     def unique(self, items: Iterable[Message | Event | None]) -> tuple[Any, ...]:
@@ -245,6 +247,7 @@ class CampaignReader(FieldReader):
         subject = self.template(entry, "subject")
         body = self.template(entry, "body")
         short = self.template(entry, "short") if entry.get("short") is not None else None
+        draft = self.flag(entry, "draft")
         if message_id is None or title is None or not senders or subject is None or body is None:
             return None
         return Message(
@@ -257,6 +260,7 @@ class CampaignReader(FieldReader):
             body=body,
             short=short,
             source=self.ref(entry.line),
+            draft=draft,
         )
 
     def check_send_window(self, entry: YamlMap, opens: dt.datetime, send_by: dt.datetime) -> None:
@@ -281,6 +285,7 @@ class CampaignReader(FieldReader):
             day = self.date(entry, "date")
             quote = self.text(entry, "quote", required=True)
             story = self.markdown(entry, "story", "a testimonial story")
+            draft = self.flag(entry, "draft")
             if "leader" in entry and isinstance(entry["leader"], YamlList):
                 self.problem(entry.line_of("leader"), "'leader' takes one leader id; give each leader a testimonial of their own")
                 continue
@@ -301,6 +306,7 @@ class CampaignReader(FieldReader):
                     story=story,
                     source=self.ref(entry.line),
                     anchor=anchor,
+                    draft=draft,
                 )
             )
         return tuple(testimonials)
@@ -326,6 +332,7 @@ class CampaignReader(FieldReader):
         status = self.choice(entry, "status", ("scheduled", "cancelled"), "scheduled")
         publish = self.moment(entry, "publish")
         description = self.markdown(entry, "description", "an event description")
+        draft = self.flag(entry, "draft")
         if (
             event_id is None
             or title is None
@@ -355,6 +362,7 @@ class CampaignReader(FieldReader):
             recording=recording,
             publish=publish,
             source=self.ref(entry.line),
+            draft=draft,
         )
 
     def story(self, data: YamlMap) -> Story | None:
@@ -367,6 +375,7 @@ class CampaignReader(FieldReader):
         what_changed = self.markdown(entry, "what_changed", "the story", required=True)
         why_it_mattered = self.markdown(entry, "why_it_mattered", "the story", required=True)
         what_we_learned = self.markdown(entry, "what_we_learned", "the story", required=True)
+        draft = self.flag(entry, "draft")
         if publish is None or what_changed is None or why_it_mattered is None or what_we_learned is None:
             return None
         return Story(
@@ -375,4 +384,5 @@ class CampaignReader(FieldReader):
             why_it_mattered=why_it_mattered,
             what_we_learned=what_we_learned,
             source=self.ref(entry.line),
+            draft=draft,
         )

@@ -211,6 +211,21 @@ class FieldReader:
             return None
         return value
 
+    def flag(self, data: YamlMap, key: str) -> bool:
+        """A yes/no field such as ``draft``: false when left out.
+
+        A value that is not ``true`` or ``false`` is a problem and reads as true, so that a
+        mistyped ``draft`` keeps the item unpublished rather than publishing it (fail closed).
+        """
+        if key not in data:
+            return False
+        value = data[key]
+        if isinstance(value, bool):
+            return value
+        shown = "nothing" if value is None else f"'{show(value)}'"
+        self.problem(data.line_of(key), f"'{key}' must be true or false, not {shown}")
+        return True
+
     def url(self, data: YamlMap, key: str) -> str | None:
         value = strip(self.text(data, key))
         if value is None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import EVENT_TYPES, KPI_LEVELS
+
 
 @dataclass(frozen=True)
 class Field:
@@ -20,6 +22,7 @@ class Field:
     default: Any = None
     doc: str = ""
     items: tuple[Field, ...] = ()  # for a mapping or a list of mappings: the fields of each
+    choices: tuple[str, ...] = ()  # for a choice: the values it takes
 
 
 def keys_of(table: tuple[Field, ...]) -> dict[str, bool]:
@@ -49,9 +52,9 @@ KPI_FIELDS = (
     Field("baseline", "number", True, doc="The value before the campaign."),
     Field("target", "number", True, doc="The value the campaign aims for."),
     Field("current", "number", doc="The value now; without it, the latest value in 'history'."),
-    Field("better", "choice", default="higher", doc="Whether higher or lower values are better."),
+    Field("better", "choice", default="higher", doc="Whether higher or lower values are better.", choices=("higher", "lower")),
     Field("history", "list", doc="Dated measurements, oldest first.", items=MEASUREMENT_FIELDS),
-    Field("level", "choice", doc="reaction, learning, behaviour or results (the Kirkpatrick levels)."),
+    Field("level", "choice", doc="reaction, learning, behaviour or results (the Kirkpatrick levels).", choices=KPI_LEVELS),
 )
 MESSAGE_FIELDS = (
     Field("id", "slug", True, doc="The message's id, unique in its campaign."),
@@ -67,17 +70,19 @@ MESSAGE_FIELDS = (
         doc="When it stops being 'to send' (a date: to the end of that day, UTC; or a date-time with an offset). "
         "Default: until its next event starts, at most 14 days.",
     ),
+    Field("draft", "yes/no", default=False, doc="true keeps it out of every published build; previews show it."),
 )
 TESTIMONIAL_FIELDS = (
     Field("leader", "leader id", True, doc="The leader who said it."),
     Field("date", "date", True, doc="When it was said; also when it becomes public."),
     Field("quote", "text", True, doc="The quote."),
     Field("story", "markdown", doc="The longer story behind it, Markdown."),
+    Field("draft", "yes/no", default=False, doc="true keeps it out of every published build; previews show it."),
 )
 EVENT_FIELDS = (
     Field("id", "slug", True, doc="The event's id, unique in its campaign."),
     Field("title", "text", True, doc="The event's title."),
-    Field("type", "choice", True, doc="lunch-and-learn, town-hall, workshop or webinar."),
+    Field("type", "choice", True, doc="lunch-and-learn, town-hall, workshop or webinar.", choices=EVENT_TYPES),
     Field("starts", "local date-time", True, doc="The local wall time in 'timezone', without an offset."),
     Field("timezone", "time zone", True, doc="An IANA zone such as Europe/London."),
     Field("duration", "whole number", True, doc="Minutes, at most a week."),
@@ -87,15 +92,17 @@ EVENT_FIELDS = (
     Field("description", "markdown", doc="What it is about, Markdown."),
     Field("registration", "url", doc="The http(s) link to register."),
     Field("capacity", "whole number", doc="How many people can attend."),
-    Field("status", "choice", default="scheduled", doc="scheduled or cancelled."),
+    Field("status", "choice", default="scheduled", doc="scheduled or cancelled.", choices=("scheduled", "cancelled")),
     Field("recording", "url", doc="The http(s) link to the recording."),
     Field("publish", "moment", doc="When it becomes public."),
+    Field("draft", "yes/no", default=False, doc="true keeps it out of every published build; previews show it."),
 )
 STORY_FIELDS = (
     Field("publish", "moment", True, doc="When the results story becomes public."),
     Field("what_changed", "markdown", True, doc="What changed, Markdown."),
     Field("why_it_mattered", "markdown", True, doc="Why it mattered, Markdown."),
     Field("what_we_learned", "markdown", True, doc="What we learned, Markdown."),
+    Field("draft", "yes/no", default=False, doc="true keeps it out of every published build; previews show it."),
 )
 CAMPAIGN_FIELDS = (
     Field("title", "text", True, doc="The campaign's title."),
@@ -113,4 +120,5 @@ CAMPAIGN_FIELDS = (
     Field("testimonials", "list", doc="What leaders said.", items=TESTIMONIAL_FIELDS),
     Field("events", "list", doc="Lunch-and-learns, town halls, workshops and webinars.", items=EVENT_FIELDS),
     Field("story", "mapping", doc="The results story, once there are results.", items=STORY_FIELDS),
+    Field("draft", "yes/no", default=False, doc="true keeps the campaign and everything in it out of every published build; previews show it."),
 )

@@ -164,6 +164,7 @@ class Message:
     short: TemplateText | None = None
     publish: dt.datetime | None = None
     send_by: dt.datetime | None = None  # when it stops being "to send" (a date: the end of that day, UTC)
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class Testimonial:
     source: SourceRef
     story: str | None = None
     anchor: str = ""
+    draft: bool = False
 
     @property
     def publish(self) -> dt.datetime:
@@ -198,6 +200,7 @@ class Event:
     status: Literal["scheduled", "cancelled"] = "scheduled"
     recording: str | None = None
     publish: dt.datetime | None = None
+    draft: bool = False
 
     # Worked out once per event: pages, feeds, calendars and sorting read them tens of
     # thousands of times in a large portal. (cached_property writes the instance's __dict__
@@ -242,6 +245,7 @@ class Story:
     why_it_mattered: str
     what_we_learned: str
     source: SourceRef
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,7 @@ class Campaign:
     events: tuple[Event, ...] = ()
     story: Story | None = None
     tag_lines: tuple[int, ...] = ()  # the line of each tag, for problems between two files
+    draft: bool = False
 
     def phase(self, today: dt.date) -> Literal["upcoming", "active", "completed"]:
         """Where the campaign stands on ``today``: not started, running, or over."""

@@ -64,8 +64,9 @@ class PortalConfig(base.Config):
     campaigns_dir = c.Type(str, default="campaigns")
     """Folder of campaign YAML files and leaders.yml, relative to mkdocs.yml."""
     preview_scheduled = c.Type(bool, default=False)
-    """Under `mkdocs serve` only: also show items that are not yet public, marked "Scheduled for <date>".
-    The environment variable PORTAL_PREVIEW=1 turns it on too. `mkdocs build` never includes them."""
+    """Under `mkdocs serve` only: also show drafts and items that are not yet public, marked "Draft" or
+    "Scheduled for <date>", under a "Preview" banner. The environment variable PORTAL_PREVIEW=1 turns it
+    on too. A build never includes them, except `portal build --preview` (a preview for reviewers)."""
     reminders = c.SubConfig(RemindersConfig)
     """Replace the built-in wording of host reminders (see the authoring guide)."""
     nav_campaigns_limit = c.Type(int, default=25)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,10 @@ ASSETS_DIR = PACKAGE_DIR / "assets"
 ASSET_URIS = {"css": "assets/portal/portal.css", "js": "assets/portal/portal.js"}
 BRAND_CSS_URI = "assets/portal/brand.css"
 PREVIEW_VARIABLE = "PORTAL_PREVIEW"
+PREVIEW_BANNER = "portal/partials/preview-banner.html"
+# Where the preview banner goes: Material's announcement bar, else the top of the body.
+_ANNOUNCE_SLOT = '<div data-md-component="announce">'
+_BODY_START = re.compile(r"<body[^>]*>")
 
 
 class CampaignPortalPlugin(BasePlugin[PortalConfig]):
@@ -47,6 +52,11 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        # `portal build --preview` only (never an environment variable): a build for reviewers that
+        # shows drafts and scheduled items, with a banner on every page. Asked for before each
+        # start-up and used up by it, since MkDocs keeps one plugin instance per process.
+        self.preview_build = False
+        self._preview_requested = False
         # Not per-build state: what `mkdocs serve` carries from one rebuild to the next, keyed
         # on content (see LoadCache and OutputCache: never stale, never more than one build's worth).
         self.output_cache: OutputCache | None = None
@@ -60,8 +70,13 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.env: jinja2.Environment | None = None
 
+    def request_preview_build(self) -> None:
+        """Make the next build (and only the next) a preview: drafts and scheduled items shown."""
+        self._preview_requested = True
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        self.preview_build, self._preview_requested = self._preview_requested and command == "build", False
         self.output_cache = OutputCache() if self.is_serve else None
         self.load_cache = LoadCache() if self.is_serve else None
 
@@ -71,10 +86,10 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             self.now = read_now()
         except NowError as error:
             raise PluginError(str(error)) from None
-        self.preview = self.is_serve and (
+        self.preview = self.preview_build or (self.is_serve and (
             self.config.preview_scheduled
             or os.environ.get(PREVIEW_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
-        )
+        ))
         self.campaigns_path = Path(config.config_file_path or ".").parent / self.config.campaigns_dir
         # Lowest priority, so that a template in overrides/ always wins.
         if str(TEMPLATES_DIR) not in config.theme.dirs:
@@ -191,10 +206,23 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
+        template = self._environment(config).get_template(spec.template)
+        return template.render(spec.context, page=page, base=base_of(page.url), spec=spec)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """In a preview, every page (hand-written ones too) says so at the top."""
+        if not self.preview:
+            return output
+        banner = self._environment(config).get_template(PREVIEW_BANNER).render()
+        if _ANNOUNCE_SLOT in output:
+            return output.replace(_ANNOUNCE_SLOT, _ANNOUNCE_SLOT + banner, 1)
+        body = _BODY_START.search(output)
+        return output[: body.end()] + banner + output[body.end() :] if body else banner + output
+
+    def _environment(self, config: MkDocsConfig) -> jinja2.Environment:
         if self.env is None:
             self.env = page_environment(config.theme.dirs, config.site_name)
-        template = self.env.get_template(spec.template)
-        return template.render(spec.context, page=page, base=base_of(page.url), spec=spec)
+        return self.env
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.campaigns_path))

@@ -1,5 +1,6 @@
 """What the page templates may call: filters for dates and numbers, and the helpers that answer
-"where is this item?" (``url_for``) and "when does it go live?" (``scheduled``) from the rules."""
+"where is this item?" (``url_for``), "when does it go live?" (``scheduled``) and "is it a draft?"
+(``draft``) from the rules."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
     env.globals["url_for"] = url_for
     env.globals["tag_url"] = tag_url
     env.globals["scheduled"] = scheduled
+    env.globals["draft"] = draft
     return env
 
 
@@ -67,6 +69,12 @@ def tag_url(context: Any, tag: str) -> str:
 def scheduled(context: Any, campaign: Any, item: Any = None) -> Any:
     """When a previewed item goes live, or None for an item that is public."""
     return context["portal"].schedule_of(campaign, item)
+
+
+@jinja2.pass_context
+def draft(context: Any, campaign: Any, item: Any = None) -> bool:
+    """Whether a previewed item is a draft (or in a draft campaign); never in a published build."""
+    return bool(context["portal"].is_draft(campaign, item))
 
 
 def base_of(page_url: str) -> str:
