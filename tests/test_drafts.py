@@ -4,8 +4,8 @@ The project is test_embargo's, with each of its embargoed items made a draft ins
 message, the event, the testimonial, the story and a whole campaign. Built long after every
 moment, a published build must hold no trace of any of them (the same byte search through
 every file as the embargo test), while a preview (``portal build --preview``) shows each one,
-marked, under a banner on every page. Neither an environment variable nor the serve-only
-option turns a published build into a preview.
+marked, under a banner on every page (``PORTAL_PREVIEW=1 portal build`` is the same). A plain
+``mkdocs build`` is never a preview, whatever the variable or the serve-only option say.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from test_embargo import (
     LEADERS,
     PUBLIC_CAMPAIGN,
     PUBLISH,
+    build_with_command,
     leaks,
     scheduled_marks,
 )
@@ -94,8 +95,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def published(project: Path) -> BuiltSite:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PORTAL_NOW", AFTER)
-        # Asked for a preview the way `mkdocs serve` is: a published build must not listen.
-        patch.setenv("PORTAL_PREVIEW", "1")
+        patch.setenv("PORTAL_PREVIEW", "0")
         patch.chdir(project)
         return portal_build(project)
 
@@ -185,3 +185,29 @@ def test_a_draft_value_that_is_not_yes_or_no_keeps_the_item_out(tmp_path: Path, 
     assert cli.main(["build", "--project", str(root), "--strict"]) == 1
     assert cli.main(["build", "--project", str(root)]) == 0
     assert leaks(BuiltSite(root=root, site_dir=root / "site"), ["Quetzalmemo", "Marzipanoid"]) == {}
+
+
+def test_portal_preview_variable_makes_portal_build_a_preview(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the pull-request CI runs: PORTAL_PREVIEW=1 portal build --strict --site-dir preview."""
+    monkeypatch.setenv("PORTAL_NOW", AFTER)
+    monkeypatch.setenv("PORTAL_PREVIEW", "1")
+    monkeypatch.chdir(project)
+    site = portal_build(project, site_dir="preview")
+    assert set(leaks(site, ALL_MARKERS)) == set(ALL_MARKERS)
+    assert "index.html" in banner_pages(site)
+
+
+def test_a_plain_mkdocs_build_is_never_a_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_NOW", AFTER)
+    monkeypatch.setenv("PORTAL_PREVIEW", "1")
+    root = prepare_project(tmp_path, DRAFT_FILES)
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace("campaigns_dir: campaigns\n", "campaigns_dir: campaigns\n      preview_scheduled: true\n"),
+        encoding="utf-8",
+    )
+    assert "preview_scheduled: true" in (root / "mkdocs.yml").read_text(encoding="utf-8")
+    site = build_with_command(root, "build")
+    assert site.warnings == []
+    assert leaks(site, ALL_MARKERS) == {}
+    assert banner_pages(site) == []

@@ -34,7 +34,7 @@ from .engine import EngineError, engine_logger, use_engine
 from .load import LEADERS_FILE, load_portal
 from .model import Problem
 from .pipeline import build_portal
-from .publishing import NowError, parse_moment, read_now
+from .publishing import PREVIEW_VARIABLE, NowError, parse_moment, preview_requested, read_now
 from .rules.schedule import SiteChange, changes_due, next_changes, site_changes
 from .rules.slugs import MAX_SLUG_LENGTH, is_slug, slugify
 from .site import SiteSettings
@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--preview",
         action="store_true",
         help="build a preview for reviewers: drafts and scheduled items shown and marked, a banner on every page; "
-        "goes to <site_dir>-preview/ (normally site-preview/) unless --site-dir is given. Never deploy it.",
+        f"goes to <site_dir>-preview/ (normally site-preview/) unless --site-dir is given. {PREVIEW_VARIABLE}=1 "
+        "does the same. Never deploy it.",
     )
     _add_schedule_commands(commands)
     return parser
@@ -152,7 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command in SCHEDULE_COMMANDS:
             return run_schedule_command(arguments)
         return build(
-            Path(arguments.project), site_dir=arguments.site_dir, strict=arguments.strict, preview=arguments.preview
+            Path(arguments.project),
+            site_dir=arguments.site_dir,
+            strict=arguments.strict,
+            preview=arguments.preview or preview_requested(),
         )
     except CommandError as error:
         print(f"portal: error: {error}", file=sys.stderr)

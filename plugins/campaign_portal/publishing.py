@@ -18,6 +18,7 @@ from .rules.limits import MAX_YEAR, MIN_YEAR
 from .rules.schedule import NEVER, embargo_of
 
 NOW_VARIABLE = "PORTAL_NOW"
+PREVIEW_VARIABLE = "PORTAL_PREVIEW"
 
 
 class NowError(ValueError):
@@ -56,6 +57,15 @@ def parse_moment(raw: str, name: str) -> dt.datetime:
         raise NowError(f"{name}={raw!r} is out of range; use a year from {MIN_YEAR} to {MAX_YEAR}")
     return moment
 
+
+
+def preview_requested(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``PORTAL_PREVIEW`` asks for a preview (1, true, yes or on).
+
+    Only ``mkdocs serve`` and ``portal build`` listen to it; a plain ``mkdocs build`` never does.
+    """
+    environ = os.environ if environ is None else environ
+    return environ.get(PREVIEW_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
 
 @dataclass(frozen=True)
 class PublicPortal:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from mkdocs.structure.pages import Page
 from ..load import LoadCache, screen_folder_files
 from ..model import Problem
 from ..pipeline import build_portal
-from ..publishing import NowError, read_now, withheld_photos
+from ..publishing import NowError, preview_requested, read_now, withheld_photos
 from ..rules import urls
 from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
 from ..writers.brand import brand_css
@@ -38,7 +37,6 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 ASSETS_DIR = PACKAGE_DIR / "assets"
 ASSET_URIS = {"css": "assets/portal/portal.css", "js": "assets/portal/portal.js"}
 BRAND_CSS_URI = "assets/portal/brand.css"
-PREVIEW_VARIABLE = "PORTAL_PREVIEW"
 PREVIEW_BANNER = "portal/partials/preview-banner.html"
 # Where the preview banner goes: Material's announcement bar, else the top of the body.
 _ANNOUNCE_SLOT = '<div data-md-component="announce">'
@@ -52,9 +50,9 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
-        # `portal build --preview` only (never an environment variable): a build for reviewers that
-        # shows drafts and scheduled items, with a banner on every page. Asked for before each
-        # start-up and used up by it, since MkDocs keeps one plugin instance per process.
+        # `portal build --preview` (or PORTAL_PREVIEW=1 portal build) only, never a plain `mkdocs build`:
+        # a build for reviewers that shows drafts and scheduled items, with a banner on every page.
+        # Asked for before each start-up and used up by it: MkDocs keeps one plugin instance per process.
         self.preview_build = False
         self._preview_requested = False
         # Not per-build state: what `mkdocs serve` carries from one rebuild to the next, keyed
@@ -86,10 +84,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             self.now = read_now()
         except NowError as error:
             raise PluginError(str(error)) from None
-        self.preview = self.preview_build or (self.is_serve and (
-            self.config.preview_scheduled
-            or os.environ.get(PREVIEW_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
-        ))
+        self.preview = self.preview_build or (self.is_serve and (self.config.preview_scheduled or preview_requested()))
         self.campaigns_path = Path(config.config_file_path or ".").parent / self.config.campaigns_dir
         # Lowest priority, so that a template in overrides/ always wins.
         if str(TEMPLATES_DIR) not in config.theme.dirs:
