@@ -439,7 +439,6 @@ def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = Fals
     if preview:
         if project.plugin is None:
             raise CommandError("--preview needs the campaign-portal plugin in mkdocs.yml")
-        project.plugin.request_preview_build()
         if site_dir is None:
             config["site_dir"] = str(Path(config.site_dir).with_name(Path(config.site_dir).name + "-preview"))
     target = Path(config.site_dir)
@@ -447,10 +446,13 @@ def build(project_dir: Path, *, site_dir: str | None = None, strict: bool = Fals
     shown = _display(target) + "/"
     target.parent.mkdir(parents=True, exist_ok=True)
     with _building_lock(target, shown):
-        return _build_and_swap(config, target, shown)
+        return _build_and_swap(config, target, shown, preview_of=project.plugin if preview else None)
 
 
-def _build_and_swap(config: MkDocsConfig, target: Path, shown: str) -> int:
+def _build_and_swap(
+    config: MkDocsConfig, target: Path, shown: str, *, preview_of: CampaignPortalPlugin | None = None
+) -> int:
+    """Build into a staging folder and swap it in; ``preview_of``: the plugin to make this build a preview."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
@@ -460,6 +462,8 @@ def _build_and_swap(config: MkDocsConfig, target: Path, shown: str) -> int:
     try:
         config["site_dir"] = str(staging)
         with _mkdocs_log_to(sys.stderr):
+            if preview_of is not None:
+                preview_of.request_preview_build()  # used up by this start-up, this build only
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config)
@@ -475,7 +479,7 @@ def _build_and_swap(config: MkDocsConfig, target: Path, shown: str) -> int:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     count = sum(1 for path in target.rglob("*") if path.is_file())
-    what = "a preview (drafts and scheduled items shown; do not deploy it)" if preview else "the site"
+    what = "a preview (drafts and scheduled items shown; do not deploy it)" if preview_of else "the site"
     print(f"Built {what} in {shown} ({_count(count, 'file')}).")
     return 0
 
