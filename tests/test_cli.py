@@ -249,7 +249,7 @@ def test_new_campaign_writes_a_starter_that_validates(tmp_path: Path, capsys: py
     assert "\nstarts: 2027-02-01\n" in text
     assert "\npublish: 2027-01-25T09:00:00+00:00\n" in text
     assert "\nsponsors: [amara-okafor]\n" in text  # the first leader id in leaders.yml, as a placeholder
-    assert "$" not in text, "every placeholder was filled"
+    assert "$" not in text.replace("$schema=", ""), "every placeholder was filled"
     status, out, _ = run(capsys, "validate", "--project", str(root))
     assert status == 0, out
     loaded = load_portal(root / "campaigns")

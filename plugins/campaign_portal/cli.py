@@ -4,6 +4,7 @@
 message and reminder, scheduled ones included) without building a site, so it is fast
 enough for a pre-commit hook and gives pull requests their annotations.
 ``portal new campaign <id>`` writes a commented starter file that validates as it is.
+``portal schema campaign|leaders`` prints the JSON Schema editors use while an author types.
 ``portal build`` builds into a temporary folder beside the target and swaps it in only
 when the build succeeded: a failed build never leaves a half-written or empty site;
 ``portal build --preview`` builds the reviewers' preview, drafts and scheduled items shown.
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .engine import EngineError, engine_logger, use_engine
 from .load import LEADERS_FILE, load_portal
+from .load.json_schema import SCHEMA_NAMES, schema_text
 from .model import Problem
 from .pipeline import build_portal
 from .publishing import PREVIEW_VARIABLE, NowError, parse_moment, preview_requested, read_now
@@ -131,6 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
         "does the same. Never deploy it.",
     )
     _add_schedule_commands(commands)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of a campaign file or of leaders.yml, for editors",
+        description="Print the JSON Schema (draft 2020-12) of a campaign file or of leaders.yml, made from "
+        "the loader's own field tables. Editors use it for completion, hover help and misspelt keys; "
+        "save it as schemas/campaign.schema.json and schemas/leaders.schema.json (see the authoring guide).",
+    )
+    schema.add_argument("name", choices=SCHEMA_NAMES, help="which schema: campaign or leaders")
     return parser
 
 
@@ -150,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate(Path(arguments.project), output_format=arguments.format)
         if arguments.command == "new":
             return new_campaign(Path(arguments.project), arguments.id)
+        if arguments.command == "schema":
+            sys.stdout.write(schema_text(arguments.name))
+            return 0
         if arguments.command in SCHEDULE_COMMANDS:
             return run_schedule_command(arguments)
         return build(

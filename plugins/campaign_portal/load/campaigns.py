@@ -76,6 +76,10 @@ def drop_tag_collisions(campaigns: dict[str, Campaign]) -> tuple[dict[str, Campa
     return kept, problems
 
 
+# The largest value of each whole-number field, from its table (the JSON Schema reads the same).
+_LIMITS = {field.name: field.maximum for field in EVENT_FIELDS if field.maximum is not None}
+
+
 class CampaignReader(FieldReader):
     """Reads one campaign file's mapping into a ``Campaign``."""
 
@@ -320,7 +324,7 @@ class CampaignReader(FieldReader):
         event_type = self.choice(entry, "type", EVENT_TYPES)
         timezone = self.timezone(entry)
         local_start = self.local_start(entry, timezone)
-        duration = self.positive_int(entry, "duration", maximum=7 * 24 * 60)
+        duration = self.positive_int(entry, "duration", maximum=_LIMITS["duration"])
         hosts = self.leader_ids(entry, "hosts", leaders, required=True)
         location = strip(self.text(entry, "location"))
         online = self.url(entry, "online")
@@ -328,7 +332,7 @@ class CampaignReader(FieldReader):
             self.problem(entry.line, "an event needs a 'location', an 'online' link, or both")
         registration = self.url(entry, "registration")
         recording = self.url(entry, "recording")
-        capacity = self.positive_int(entry, "capacity", maximum=1_000_000)
+        capacity = self.positive_int(entry, "capacity", maximum=_LIMITS["capacity"])
         status = self.choice(entry, "status", ("scheduled", "cancelled"), "scheduled")
         publish = self.moment(entry, "publish")
         description = self.markdown(entry, "description", "an event description")

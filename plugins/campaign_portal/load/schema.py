@@ -2,8 +2,9 @@
 
 The readers in ``leaders`` and ``campaigns`` check every mapping against its table (unknown keys
 with a did-you-mean, missing and empty required keys) and read each field with the
-``FieldReader`` method its ``kind`` names. A JSON Schema and the format reference can be made
-from these same tables, so the documentation cannot drift from what the loader accepts.
+``FieldReader`` method its ``kind`` names. The JSON Schema editors use (``json_schema``) is made
+from these same tables, and a test holds the format reference (content/format.md) to them, so
+neither can drift from what the loader accepts.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Field:
     doc: str = ""
     items: tuple[Field, ...] = ()  # for a mapping or a list of mappings: the fields of each
     choices: tuple[str, ...] = ()  # for a choice: the values it takes
+    maximum: int | None = None  # for a whole number: the largest value it takes
 
 
 def keys_of(table: tuple[Field, ...]) -> dict[str, bool]:
@@ -85,18 +87,19 @@ EVENT_FIELDS = (
     Field("type", "choice", True, doc="lunch-and-learn, town-hall, workshop or webinar.", choices=EVENT_TYPES),
     Field("starts", "local date-time", True, doc="The local wall time in 'timezone', without an offset."),
     Field("timezone", "time zone", True, doc="An IANA zone such as Europe/London."),
-    Field("duration", "whole number", True, doc="Minutes, at most a week."),
+    Field("duration", "whole number", True, doc="Minutes, at most a week.", maximum=7 * 24 * 60),
     Field("location", "text", doc="Where it takes place (a location, an online link, or both)."),
     Field("online", "url", doc="The http(s) link to join online."),
     Field("hosts", "leader ids", True, doc="The leaders who host it."),
     Field("description", "markdown", doc="What it is about, Markdown."),
     Field("registration", "url", doc="The http(s) link to register."),
-    Field("capacity", "whole number", doc="How many people can attend."),
+    Field("capacity", "whole number", doc="How many people can attend.", maximum=1_000_000),
     Field("status", "choice", default="scheduled", doc="scheduled or cancelled.", choices=("scheduled", "cancelled")),
     Field("recording", "url", doc="The http(s) link to the recording."),
     Field("publish", "moment", doc="When it becomes public."),
     Field("draft", "yes/no", default=False, doc="true keeps it out of every published build; previews show it."),
 )
+EVENT_PLACE_FIELDS = ("location", "online")  # an event needs at least one of them
 STORY_FIELDS = (
     Field("publish", "moment", True, doc="When the results story becomes public."),
     Field("what_changed", "markdown", True, doc="What changed, Markdown."),
