@@ -211,3 +211,20 @@ def test_a_plain_mkdocs_build_is_never_a_preview(tmp_path: Path, monkeypatch: py
     assert site.warnings == []
     assert leaks(site, ALL_MARKERS) == {}
     assert banner_pages(site) == []
+
+
+def test_a_draft_never_falls_due(tmp_path: Path) -> None:
+    """`portal due` and `portal next` (CI's 10-minute check) never wait for a draft: no moment publishes it."""
+    from campaign_portal.load import load_portal
+    from campaign_portal.rules.schedule import site_changes
+
+    root = prepare_project(tmp_path, DRAFT_FILES)
+    drafts = load_portal(root / "campaigns").portal
+    scheduled = load_portal(prepare_project(tmp_path / "scheduled", CAMPAIGN_FILES) / "campaigns").portal
+    what = [change.what for change in site_changes(drafts)]
+    assert not any("nebula" in line or "secret-memo" in line or "hidden-gala" in line for line in what), what
+    assert not any("story of aurora-skills" in line or "ignatius" in line for line in what), what
+    # The same items, scheduled instead of drafts, are changes to wait for: the check can see them.
+    scheduled_what = [change.what for change in site_changes(scheduled)]
+    assert any("secret-memo is published" in line for line in scheduled_what), scheduled_what
+    assert any("nebula-secrets is published" in line for line in scheduled_what), scheduled_what

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..model import Campaign, Event, Message, Portal, Story, Testimonial, midnight_utc
@@ -211,9 +211,24 @@ def site_changes(portal: Portal, working_days: Collection[int] = DEFAULT_WORKING
     is a change that goes live late.
     """
     changes = [
-        change for campaign in portal.campaigns.values() for change in _campaign_changes(campaign, working_days)
+        change
+        for campaign in portal.campaigns.values()
+        if not campaign.draft  # a draft never goes public by itself: removing `draft` is an edit
+        for change in _campaign_changes(_without_drafts(campaign), working_days)
     ]
     return sorted(set(changes), key=lambda change: (change.utc, change.what))
+
+
+def _without_drafts(campaign: Campaign) -> Campaign:
+    """``campaign`` without its draft items, which no moment publishes."""
+    story = campaign.story if campaign.story is not None and not campaign.story.draft else None
+    return replace(
+        campaign,
+        messages=tuple(message for message in campaign.messages if not message.draft),
+        events=tuple(event for event in campaign.events if not event.draft),
+        testimonials=tuple(testimonial for testimonial in campaign.testimonials if not testimonial.draft),
+        story=story,
+    )
 
 
 def _campaign_changes(campaign: Campaign, working_days: Collection[int]) -> Iterator[SiteChange]:
