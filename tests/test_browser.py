@@ -314,8 +314,16 @@ def test_reminders_copy_with_the_event_time_in_its_own_zone(
     day_before = tab.page.locator("#coaching--huddle-lunch--day-before")
     morning_of = tab.page.locator("#coaching--huddle-lunch--morning-of")
 
-    expect(day_before.locator(".portal-message__send-on")).to_have_text("Send on Tuesday 19 January 2027")
-    expect(morning_of.locator(".portal-message__send-on")).to_have_text("Send on Wednesday 20 January 2027")
+    # A week ahead they are "coming up": one line each, folded, the kit hidden until opened.
+    coming = tab.page.locator("details.portal-plan-item")
+    expect(coming.locator("summary .portal-plan-item__when")).to_have_text(
+        ["Send on Tue 19 Jan 2027", "Send on Wed 20 Jan 2027"]
+    )
+    expect(day_before).to_be_hidden()
+    coming.first.locator("summary").click()
+    expect(day_before).to_be_visible()
+    expect(morning_of).to_be_hidden()
+    coming.nth(1).locator("summary").click()
     expect(day_before.locator(".portal-message__campaign")).to_have_text(
         "Wed 20 Jan 2027, 12:00–13:00 EST · Coaching & Growth"
     )
@@ -364,6 +372,45 @@ def test_reminders_copy_with_the_event_time_in_its_own_zone(
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_to_send_now_comes_first_and_above_the_fold(
+    viewport: dict[str, int], fixture_site: BuiltSite, serve_directory: Any, open_tab: OpenTab
+) -> None:
+    tab = open_tab(serve_directory(fixture_site.site_dir), viewport=viewport)
+    tab.open("leaders/amara-okafor/")
+    headings = tab.page.locator("article h2")
+    expect(headings.first).to_have_text("To send now")
+    expect(headings).to_contain_text(["To send now", "Coming up", "Events Amara hosts"])
+    # The heading and the first message's send-by date are on the first screen, without scrolling.
+    send_by = tab.page.locator("#coaching--kickoff .portal-message__send-on")
+    expect(send_by).to_have_text("Send by Wednesday 20 January 2027, 12:00 EST")
+    box = send_by.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= viewport["height"], box
+    # The open kit is a full card: its copy buttons are there without opening anything.
+    expect(tab.page.locator("#coaching--kickoff").get_by_role("button", name="Copy subject")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_the_leader_page_has_no_serious_accessibility_violations_open_or_folded(
+    fixture_site: BuiltSite, serve_directory: Any, open_tab: OpenTab
+) -> None:
+    tab = open_tab(serve_directory(fixture_site.site_dir))
+    tab.open("leaders/amara-okafor/")
+    axe = Axe()
+    found: list[str] = []
+    for state in ("folded", "open"):
+        if state == "open":
+            folded = tab.page.locator("details:not([open]) > summary")
+            while folded.count():
+                folded.first.click()
+            expect(tab.page.locator("#coaching--huddle-lunch--morning-of")).to_be_visible()
+        for violation in axe.run(tab.page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                found.append(f"{state}: {violation['id']} at {[node['target'] for node in violation['nodes']][:3]}")
+    assert found == []
+
+
+@pytest.mark.browser
 def test_email_drafts_open_as_mailto_and_download_as_unsent_eml(
     fixture_site: BuiltSite, serve_directory: Any, open_tab: OpenTab
 ) -> None:
@@ -404,7 +451,7 @@ def test_leader_page_shows_a_photo_or_initials_testimonials_and_hosted_events(
     photo = tab.page.locator(".portal-profile img.portal-avatar")
     expect(photo).to_have_attribute("src", tab.base_url + "assets/leaders/amara.svg")
     assert photo.evaluate("image => image.complete && image.naturalWidth") == 96
-    expect(tab.page.locator("#events ~ .portal-list h3")).to_have_text(["Huddles that stick"])
+    expect(tab.page.locator("#events ~ .portal-plan-events a")).to_have_text(["Huddles that stick"])
 
     tab.open("leaders/daniel-kim/")
     expect(tab.page.locator(".portal-profile .portal-avatar--initials")).to_have_text("DK")

@@ -71,27 +71,69 @@
   }
 
   function showResult(button, ok) {
-    var label = button.querySelector(".portal-copy__label");
-    if (!button.hasAttribute("data-label") && label) {
-      button.setAttribute("data-label", label.textContent);
+    if (!button.hasAttribute("data-label")) {
+      button.setAttribute("data-label", button.textContent);
     }
     var original = button.getAttribute("data-label") || "";
     var message = ok ? "Copied" : "Copy failed: select the text and copy it";
-    if (label) { label.textContent = ok ? "Copied" : "Copy failed"; }
+    button.textContent = ok ? "Copied" : "Copy failed";
     button.classList.toggle("portal-copy--done", ok);
     button.classList.toggle("portal-copy--failed", !ok);
     statusRegion().textContent = ok ? original.replace(/^Copy/, "Copied") : message;
     window.clearTimeout(Number(button.getAttribute("data-timer")));
     button.setAttribute("data-timer", String(window.setTimeout(function () {
-      if (label) { label.textContent = original; }
+      button.textContent = original;
       button.classList.remove("portal-copy--done", "portal-copy--failed");
     }, 2000)));
   }
 
+  /* Each text of a message is on the page once (see macros.html): the subject, the chat version
+     and the formatted body as shown, and the plain text in the article's data-text. */
+  function messagePart(article, selector) {
+    var element = article.querySelector(selector);
+    return element ? element.textContent : "";
+  }
+
+  function plainText(article) {
+    return article.getAttribute("data-text") || "";
+  }
+
+  /* The same link as writers/eml.py's mailto_link: every character but A-Z a-z 0-9 _ . - ~
+     percent-encoded, and line breaks as CRLF. */
+  function encodeMailto(value) {
+    return encodeURIComponent(value).replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+  }
+
+  function mailtoLink(article) {
+    var subject = messagePart(article, ".portal-message__subject");
+    var body = plainText(article).replace(/\r?\n/g, "\r\n");
+    return "mailto:?subject=" + encodeMailto(subject) + "&body=" + encodeMailto(body);
+  }
+
+  function enhanceMailtoLinks() {
+    document.querySelectorAll(".portal-message[data-mailto] .portal-mailto[hidden]").forEach(function (link) {
+      link.setAttribute("href", mailtoLink(link.closest(".portal-message")));
+      link.hidden = false;
+    });
+  }
+
   function onCopyClick(button) {
-    var text = button.getAttribute("data-copy-text") || "";
-    var fragment = button.getAttribute("data-copy-html");
-    var html = fragment === null ? null : richHtml(fragment);
+    var article = button.closest(".portal-message");
+    var part = button.getAttribute("data-copy");
+    var text = "";
+    var html = null;
+    if (part === "subject") {
+      text = messagePart(article, ".portal-message__subject");
+    } else if (part === "short") {
+      text = messagePart(article, ".portal-message__short");
+    } else {
+      text = plainText(article);
+      if (part === "html") {
+        html = richHtml(article.querySelector(".portal-message__body").innerHTML);
+      }
+    }
     writeClipboard(html, text).then(
       function () { showResult(button, true); },
       function () { showResult(button, false); }
@@ -335,6 +377,7 @@
     enhancePrint();
     enhanceEventFilter();
     addLocalTimes();
+    enhanceMailtoLinks();
     /* Material's search overlay is a dialog without a name; screen readers announce it as "dialog". */
     var search = document.querySelector(".md-search[role=dialog]:not([aria-label])");
     if (search) { search.setAttribute("aria-label", "Search"); }

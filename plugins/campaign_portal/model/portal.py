@@ -88,6 +88,14 @@ class Leader:
         return self.name.split()[0] if self.name.split() else self.name
 
     @property
+    def role(self) -> str:
+        """Their title, with the division unless the title already names it
+        ("Head of Customer Success", not "Head of Customer Success · Customer Success")."""
+        if not self.division or self.division.casefold() in self.title.casefold():
+            return self.title
+        return f"{self.title} · {self.division}"
+
+    @property
     def initials(self) -> str:
         parts = [part for part in self.name.split() if part[:1].isalpha()]
         if not parts:

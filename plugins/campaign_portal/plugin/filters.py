@@ -32,6 +32,8 @@ def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
     env.filters["time"] = dates.format_time
     env.filters["datetime"] = dates.format_datetime
     env.filters["short_date"] = dates.short_date
+    env.filters["day"] = dates.day_label
+    env.filters["send_day"] = lambda value, short=False: dates.day_label(value) if short else dates.format_date(value)
     env.filters["event_when"] = event_when
     env.filters["event_when_parts"] = dates.event_when_parts
     env.filters["iso"] = lambda value: value.isoformat()

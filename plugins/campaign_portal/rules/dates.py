@@ -70,6 +70,11 @@ def format_datetime(value: Any) -> str:
     return format_date(value)
 
 
+def day_label(value: dt.date) -> str:
+    """``Wed 20 Jan 2027``."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
 def short_date(value: dt.date) -> str:
     """``20 Jan 2027``."""
     return f"{value.day} {value:%b %Y}"

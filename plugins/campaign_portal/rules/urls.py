@@ -86,6 +86,11 @@ def event_calendar_uri(campaign: Campaign | str, event: Event | str) -> str:
     return f"{event_uri(campaign, event)}event.ics"
 
 
+def leader_calendar_uri(leader: Leader | str) -> str:
+    """The leader's own calendar: the events they host and when to send each message and reminder."""
+    return f"{leader_uri(leader)}calendar.ics"
+
+
 def announcement_draft_uri(leader: Leader, campaign: Campaign, message: Message) -> str:
     return f"{leader_uri(leader)}drafts/{campaign.id}/{message.id}.eml"
 
@@ -140,3 +145,11 @@ def absolute(uri: str, site_url: str | None) -> str:
 
 def site_root(site_url: str | None) -> str:
     return site_url.rstrip("/") + "/" if site_url else "/"
+
+
+def webcal(url: str) -> str | None:
+    """The webcal:// form of an absolute http(s) calendar link (calendar apps subscribe to it), else None."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url[len(scheme) :]
+    return None

@@ -7,9 +7,11 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from ..model import Campaign, Event
+from ..model import Campaign, Event, Leader
 from ..rules import schedule, urls
+from ..rules.dates import format_date, format_time
 from ..writers import calendar
+from .content import RenderedMessage
 from .scope import EventPair, Scope
 
 
@@ -95,3 +97,54 @@ def add_to_calendar_links(event: Event, description: str, url: str | None) -> di
         }
     )
     return {"google": google, "outlook": outlook}
+
+
+def leader_calendar(scope: Scope, leader: Leader, pairs: list[EventPair], messages: list[RenderedMessage]) -> bytes:
+    """A leader's own calendar: the events they host (the same entries and UIDs as every other
+    calendar) and, on the day each of their messages and reminders becomes due, an all-day entry
+    with its text and an alarm in the morning."""
+    entries = [calendar_entry(scope, campaign, event) for campaign, event in pairs]
+    tasks = [_task_entry(scope, message) for message in messages]
+    return calendar.build_calendar(
+        entries,
+        name=f"{leader.name}: what to send · {scope.settings.site_name}",
+        description=f"The events {leader.name} hosts, and the day each message and reminder is due.",
+        subscribable=True,
+        tasks=tasks,
+    )
+
+
+def _task_entry(scope: Scope, message: RenderedMessage) -> calendar.TaskEntry:
+    window = message.window
+    assert window is not None
+    campaign, leader = message.campaign, message.leader
+    if message.event is not None and message.reminder is not None:
+        assert message.send_on is not None
+        uid = calendar.task_uid(campaign.id, message.event.id, message.reminder.replace("_", "-"), leader.id)
+        day, when = message.send_on, f"Send on {format_date(message.send_on)}"
+        stamp = schedule.calendar_stamp(campaign, message.event)
+        alarm = dt.timedelta(hours=8 if message.reminder == "morning_of" else 9)
+    else:
+        assert message.message is not None
+        uid = calendar.task_uid(campaign.id, message.message.id, leader.id)
+        day = window.due_day
+        when = f"Send by {format_date(window.last_day)}"
+        if not window.closes_at_midnight:
+            when += f", {format_time(window.closes)}"
+        stamp = schedule.published_at(campaign, message.message)
+        alarm = dt.timedelta(hours=9)
+    page = scope.absolute(urls.leader_uri(leader)) + f"#{message.anchor}"
+    parts = [when, f"Subject: {message.subject}", message.body_text]
+    if message.short:
+        parts.append(f"Chat version: {message.short}")
+    if scope.settings.site_url:
+        parts.append(f"Copy it from your page: {page}")
+    return calendar.TaskEntry(
+        uid=uid,
+        day=day,
+        summary=f"Send: {message.title}",
+        description="\n\n".join(parts),
+        url=page if scope.settings.site_url else None,
+        stamp=stamp,
+        alarm_after=alarm,
+    )

@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..model import Campaign, Event, Leader, Message, Problem
+from ..rules.schedule import SendWindow
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class RenderedMessage:
     reminder: str | None = None
     send_on: dt.date | None = None
     scheduled_for: dt.datetime | None = None
+    window: SendWindow | None = None  # when it is to send (rules.schedule)
     eml: bytes = field(default=b"", repr=False, compare=False)
 
 

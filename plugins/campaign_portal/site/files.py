@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Campaign, Leader
 from ..rules import urls
 from ..writers import feeds
-from .calendar_entries import calendar_file
+from .calendar_entries import calendar_file, leader_calendar
 from .content import GeneratedFile
 from .feed_items import feed_items, write_feed
 from .indexes import Indexes
@@ -50,7 +50,8 @@ def campaign_files(scope: Scope, indexes: Indexes, campaign: Campaign) -> list[G
 
 
 def leader_files(scope: Scope, indexes: Indexes, leader: Leader) -> list[GeneratedFile]:
-    """A leader's feeds: their own copies of messages, the events they host, their testimonials."""
+    """A leader's feeds (their own copies of messages, the events they host, their testimonials) and
+    their calendar (those events, and when each message and reminder is due)."""
     page = urls.leader_uri(leader)
     channel = feeds.FeedChannel(
         title=f"{leader.name} · {scope.settings.site_name}",
@@ -67,7 +68,11 @@ def leader_files(scope: Scope, indexes: Indexes, leader: Leader) -> list[Generat
         [],
         personal=True,
     )
-    return write_feed(scope, urls.feed_uri(page), channel, items, f"the feed of leader {leader.id}")
+    files = write_feed(scope, urls.feed_uri(page), channel, items, f"the feed of leader {leader.id}")
+    messages = [*indexes.leader_messages[leader.id], *indexes.leader_reminders[leader.id]]
+    calendar = leader_calendar(scope, leader, indexes.leader_events[leader.id], messages)
+    files.append(GeneratedFile(urls.leader_calendar_uri(leader), calendar, f"the calendar of leader {leader.id}"))
+    return files
 
 
 def site_files(scope: Scope, indexes: Indexes) -> list[GeneratedFile]:

@@ -103,6 +103,7 @@ def announcements(scope: Scope) -> list[RenderedMessage]:
                 }
                 first_leader = leader_context(scope, scope.leaders[message.leaders[0]])[0]
                 shared = _SharedBody(scope, templates["body"], probe_context, list(first_leader))
+            window = schedule.send_window(campaign, message)
             for leader_id in message.leaders:
                 leader = scope.leaders[leader_id]
                 leader_ctx, leader_values = leader_context(scope, leader)
@@ -131,6 +132,7 @@ def announcements(scope: Scope) -> list[RenderedMessage]:
                         source=message.body.source,
                         scheduled_for=scope.public.schedule_of(campaign, message),
                         shared=(shared, leader_ctx) if shared is not None else None,
+                        window=window,
                     )
                 )
     return rendered
@@ -171,6 +173,7 @@ def _reminder(
         event=event,
         reminder=kind,
         send_on=schedule.reminder_day(event, kind, scope.settings.working_days),
+        window=schedule.reminder_window(event, kind, scope.settings.working_days),
         eml_uri=urls.reminder_draft_uri(leader, campaign, event, kind),
         source=event.source,
         scheduled_for=scope.public.schedule_of(campaign, event),

@@ -16,6 +16,7 @@ from .content import FeedLink, PageSpec
 from .contexts import event_when
 from .indexes import Indexes
 from .kpi_charts import headline_kpi, kpi_chart
+from .plan import leader_plan, to_send_now
 from .scope import EventPair, Scope
 
 
@@ -67,7 +68,7 @@ def home_page(scope: Scope, indexes: Indexes) -> PageSpec:
             "headline": settings.headline
             or (f"Learning at {settings.company}" if settings.company else "Learning campaigns"),
             "testimonials": indexes.testimonials[: settings.home_testimonials],
-            "announcements": indexes.newest_announcements[: settings.home_announcements],
+            "announcements": to_send_now(scope, indexes.newest_announcements)[: settings.home_announcements],
             "stories": stories[:2],
             "results": _results(scope, indexes),
         },
@@ -187,7 +188,11 @@ def leaders_page(scope: Scope, indexes: Indexes) -> PageSpec:
         "portal/leaders.html",
         {
             "leader_list": sorted(scope.leaders.values(), key=lambda leader: (leader.name.lower(), leader.id)),
-            "message_counts": {k: len(v) for k, v in indexes.leader_messages.items()},
+            "message_counts": {
+                leader_id: len(to_send_now(scope, indexes.leader_messages[leader_id]))
+                + len(to_send_now(scope, indexes.leader_reminders[leader_id]))
+                for leader_id in scope.leaders
+            },
             "event_counts": {k: len(v) for k, v in indexes.leader_events.items()},
         },
         in_nav=True,
@@ -263,6 +268,14 @@ def event_page(scope: Scope, campaign: Campaign, event: Event) -> PageSpec:
     )
 
 
+def subscribe_links(scope: Scope, uri: str) -> dict[str, str | None]:
+    """A calendar's address for calendar apps: the https link, and the webcal one when the site has a site_url."""
+    if not scope.settings.site_url:
+        return {"https": None, "webcal": None, "uri": uri}
+    https = scope.absolute(uri)
+    return {"https": https, "webcal": urls.webcal(https), "uri": uri}
+
+
 def leader_page(scope: Scope, indexes: Indexes, leader: Leader) -> PageSpec:
     hosted_upcoming, hosted_past = scope.split_by_time(indexes.leader_events[leader.id])
     feed = urls.feed_uri(urls.leader_uri(leader))
@@ -273,8 +286,8 @@ def leader_page(scope: Scope, indexes: Indexes, leader: Leader) -> PageSpec:
         "portal/leader.html",
         {
             "leader": leader,
-            "messages": indexes.leader_messages[leader.id],
-            "reminders": indexes.leader_reminders[leader.id],
+            "plan": leader_plan(scope, [*indexes.leader_messages[leader.id], *indexes.leader_reminders[leader.id]]),
+            "calendar_links": subscribe_links(scope, urls.leader_calendar_uri(leader)),
             "testimonials": indexes.leader_testimonials[leader.id],
             "hosted_upcoming": hosted_upcoming,
             "hosted_past": hosted_past,
@@ -282,5 +295,5 @@ def leader_page(scope: Scope, indexes: Indexes, leader: Leader) -> PageSpec:
             "feed_uri": feed,
         },
         feeds=feed_links(f"{leader.name}: messages to send", feed),
-        description=f"{leader.name}, {leader.title}: messages ready to send, reminders and events.",
+        description=f"{leader.name}, {leader.title}: what to send now, what comes next, and events.",
     )

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vDuration, vText
+from icalendar import Alarm, Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
 from ..model import Campaign, Event
@@ -37,6 +37,26 @@ class CalendarEntry:
     url: str | None  # absolute URL of the event page, or None when site_url is unknown
     description: str  # plain text description already prepared by the caller
     stamp: dt.datetime  # aware; DTSTAMP/LAST-MODIFIED come from this, never from the clock
+
+
+@dataclass(frozen=True)
+class TaskEntry:
+    """Something to do on a day (a leader's message or reminder to send): an all-day entry with an
+    alarm ``alarm_after`` past the start of that day, in the reader's own time zone."""
+
+    uid: str
+    day: dt.date
+    summary: str
+    description: str  # plain text already prepared by the caller
+    url: str | None
+    stamp: dt.datetime  # aware; DTSTAMP/LAST-MODIFIED
+    alarm_after: dt.timedelta = dt.timedelta(hours=9)
+
+
+def task_uid(*parts: str, domain: str = DEFAULT_UID_DOMAIN) -> str:
+    """The permanent UID of a task, e.g. ``coaching--kickoff--amara-okafor--send@learning-portal``:
+    its parts are slugs and it ends in ``--send``, so it never equals an event's UID."""
+    return "--".join((*parts, "send")) + f"@{domain}"
 
 
 def event_uid(campaign_id: str, event_id: str, domain: str = DEFAULT_UID_DOMAIN) -> str:
@@ -68,6 +88,7 @@ def build_calendar(
     subscribable: bool = False,
     refresh_hours: int = 1,
     zone_years: tuple[tuple[str, int, int], ...] = (),
+    tasks: Sequence[TaskEntry] = (),
 ) -> bytes:
     """A VCALENDAR (METHOD:PUBLISH) holding one VEVENT per entry, as CRLF-separated bytes.
 
@@ -105,8 +126,9 @@ def build_calendar(
         calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
 
     head: bytes = calendar.to_ical()
+    task_ical = b"".join(_task_ical(task) for task in sorted(tasks, key=lambda task: (task.day, task.uid)))
     if not ordered:
-        return head
+        return head[: -len(_CALENDAR_END)] + task_ical + _CALENDAR_END if tasks else head
     # An event is in three calendars (its own, its campaign's, everyone's) and a zone in most:
     # each VEVENT and VTIMEZONE is written out once, and the calendar assembled from the pieces:
     # the calendar's properties, the VTIMEZONEs (sorted by TZID), then the VEVENTs.
@@ -124,7 +146,7 @@ def build_calendar(
         _vtimezone_ical(tzid, dt.date(min(years[tzid]), 1, 1), dt.date(max(years[tzid]) + 1, 1, 1))
         for tzid in sorted(tzids)
     )
-    return head[: -len(_CALENDAR_END)] + zones + b"".join(ical for ical, _ in pieces) + _CALENDAR_END
+    return head[: -len(_CALENDAR_END)] + zones + b"".join(ical for ical, _ in pieces) + task_ical + _CALENDAR_END
 
 
 _CALENDAR_END = b"END:VCALENDAR\r\n"
@@ -178,6 +200,34 @@ def zoned_or_utc(moment: dt.datetime) -> dt.datetime:
     if first.utcoffset() == second.utcoffset():
         return moment
     return moment.astimezone(dt.timezone.utc)
+
+
+def _task_ical(task: TaskEntry) -> bytes:
+    """A task as an all-day VEVENT (free time) with a display alarm on its day."""
+    if task.stamp.tzinfo is None or task.stamp.utcoffset() is None:
+        raise ValueError(f"{task.uid}: calendar stamp must be time-zone aware, got {task.stamp.isoformat()}")
+    stamp = task.stamp.astimezone(dt.timezone.utc)
+    vevent = CalendarEvent()
+    vevent.add("UID", task.uid)
+    vevent.add("DTSTAMP", stamp)
+    vevent.add("LAST-MODIFIED", stamp)
+    vevent.add("DTSTART", task.day)
+    vevent.add("DTEND", task.day + dt.timedelta(days=1))
+    summary = " ".join(clean_ical_text(task.summary).split())
+    vevent.add("SUMMARY", summary)
+    if task.url:
+        vevent.add("URL", task.url)
+    vevent.add("DESCRIPTION", clean_ical_text(task.description))
+    vevent.add("TRANSP", "TRANSPARENT")
+    vevent.add("STATUS", "CONFIRMED")
+    vevent.add("SEQUENCE", 0)
+    alarm = Alarm()
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("DESCRIPTION", summary)
+    alarm.add("TRIGGER", task.alarm_after, parameters={"RELATED": "START"})
+    vevent.add_component(alarm)
+    ical: bytes = vevent.to_ical()
+    return ical
 
 
 def clean_ical_text(text: str) -> str:

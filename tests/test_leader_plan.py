@@ -1,0 +1,281 @@
+"""The leader's action plan: where each message and reminder sits on their page at several moments
+of a campaign, what the home page and the leaders index count, and the leader's own calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+from bs4 import BeautifulSoup
+
+from conftest import LEADERS_YML, BuildPortal, BuiltSite
+
+# Launch on Monday 11 January 2027; a town hall on Monday 18 January in London (so its
+# day-before reminder is due on Friday 15th); a lunch in New York on Wednesday 31 March, after
+# the clocks changed in both places (so its times are checked across daylight saving), and
+# a cancelled workshop. The follow-up has its own send_by; the kick-off is to send until the
+# town hall starts.
+CAMPAIGN = """\
+title: Coaching for Growth
+summary: Frontline managers learn three coaching conversations.
+starts: 2027-01-11
+ends: 2027-04-30
+publish: 2027-01-04T09:00:00+00:00
+business_case:
+  problem: Regretted attrition is 14%.
+  outcome: Cut it to 10%.
+messages:
+  - id: kickoff
+    title: Kick-off announcement
+    leaders: [amara-okafor, daniel-kim]
+    publish: 2027-01-11T08:00:00+00:00
+    subject: "{{ campaign.title }} starts today"
+    body: |
+      Hi team,
+
+      {{ campaign.title }} starts today. Join me at {{ next_event.title }}: <{{ next_event.url }}>
+
+      {{ leader.first_name }}
+    short: "{{ campaign.title }} starts today: {{ campaign.url }}"
+  - id: follow-up
+    title: Follow-up
+    leaders: [amara-okafor]
+    publish: 2027-02-01T08:00:00+00:00
+    send_by: 2027-02-12
+    subject: How is coaching going?
+    body: Tell me how your first conversations went.
+events:
+  - id: town-hall
+    title: Why coaching
+    type: town-hall
+    starts: 2027-01-18T16:00
+    timezone: Europe/London
+    duration: 45
+    location: London HQ
+    hosts: [amara-okafor]
+  - id: lunch
+    title: Huddles that stick
+    type: lunch-and-learn
+    starts: 2027-03-31T12:00
+    timezone: America/New_York
+    duration: 60
+    location: New York office
+    hosts: [amara-okafor, daniel-kim]
+  - id: workshop
+    title: Called off
+    type: workshop
+    starts: 2027-01-20T10:00
+    timezone: Europe/London
+    duration: 60
+    location: London HQ
+    hosts: [amara-okafor]
+    status: cancelled
+"""
+FILES = {"leaders.yml": LEADERS_YML, "coaching.yml": CAMPAIGN}
+
+
+def sections(site: BuiltSite, leader: str = "amara-okafor") -> dict[str, list[str]]:
+    """The anchors of the messages under each heading of the plan, in page order."""
+    page = site.content(f"leaders/{leader}/")
+    found: dict[str, list[str]] = {}
+    for section in page.select("section.portal-plan-section"):
+        heading = section.find("h2")
+        assert heading is not None
+        found[heading.get_text(strip=True)] = [str(article["id"]) for article in section.select("article.portal-message")]
+    return found
+
+
+def test_before_launch_everything_is_coming_up_with_the_day_it_is_due(build_portal: BuildPortal) -> None:
+    site = build_portal(FILES, now="2027-01-06T12:00:00Z")
+    # The messages are not public before their own moment; the reminders of public events are.
+    assert sections(site) == {
+        "To send now": [],
+        "Coming up": [
+            "coaching--town-hall--day-before",
+            "coaching--town-hall--morning-of",
+            "coaching--lunch--day-before",
+            "coaching--lunch--morning-of",
+        ],
+    }
+    page = site.content("leaders/amara-okafor/")
+    # The first section on the page is "To send now", even when it is empty, and it says what is next.
+    assert page.select("h2")[0].get_text(strip=True) == "To send now"
+    assert " ".join(page.select_one(".portal-empty").get_text(" ").split()) == (
+        "Nothing to send right now. Next: The day before: Why coaching (Send on Friday 15 January 2027)."
+    )
+    whens = [s.get_text(strip=True) for s in page.select("#coming-up ~ .portal-plan-list summary .portal-plan-item__when")]
+    assert whens == ["Send on Fri 15 Jan 2027", "Send on Mon 18 Jan 2027", "Send on Tue 30 Mar 2027", "Send on Wed 31 Mar 2027"]
+    assert "kickoff" not in str(page)
+    # No reminder for the cancelled workshop, anywhere.
+    assert "workshop" not in str(page.select(".portal-plan-section"))
+
+
+def test_mid_campaign_the_open_windows_come_first_each_with_its_send_by(build_portal: BuildPortal) -> None:
+    # Friday 15 January: the kick-off is open until the town hall; Monday's reminders are due
+    # today (the day before) and on the next working day (the morning of).
+    site = build_portal(FILES, now="2027-01-15T08:00:00Z")
+    plan = sections(site)
+    assert plan["To send now"] == [
+        "coaching--town-hall--day-before",
+        "coaching--kickoff",
+        "coaching--town-hall--morning-of",
+    ]
+    assert plan["Coming up"] == ["coaching--lunch--day-before", "coaching--lunch--morning-of"]
+    page = site.content("leaders/amara-okafor/")
+    send_on = {
+        str(article["id"]): article.select_one(".portal-message__send-on").get_text(strip=True)
+        for article in page.select("#to-send-now ~ article")
+    }
+    assert send_on == {
+        "coaching--town-hall--day-before": "Send on Friday 15 January 2027",
+        "coaching--kickoff": "Send by Monday 18 January 2027, 16:00 GMT",
+        "coaching--town-hall--morning-of": "Send on Monday 18 January 2027",
+    }
+    # The home page and the leaders index count only what is to send now.
+    home = site.content("")
+    assert [a.get_text(strip=True) for a in home.select(".portal-announcements__title")] == ["Kick-off announcement"]
+    cards = {
+        card.select_one("h2").get_text(strip=True): " ".join(card.get_text(" ").split())
+        for card in site.content("leaders/").select("article")
+    }
+    assert "3 to send now" in cards["Amara Okafor"]
+    assert "1 to send now" in cards["Daniel Kim"]
+
+
+def test_after_the_window_a_message_is_sent_earlier_and_still_copyable(build_portal: BuildPortal) -> None:
+    site = build_portal(FILES, now="2027-02-13T09:00:00Z")
+    plan = sections(site)
+    assert plan["To send now"] == []
+    assert plan["Sent earlier"] == ["coaching--follow-up", "coaching--kickoff"]  # the latest first
+    page = site.content("leaders/amara-okafor/")
+    follow_up = page.select_one("#coaching--follow-up")
+    details = follow_up.find_parent("details")
+    assert details is not None and not details.has_attr("open")
+    assert details.select_one("summary").get_text(" ", strip=True).startswith("Was due by Fri 12 Feb 2027")
+    # Collapsed, but the whole kit is there: the copy buttons, the text they copy, the draft.
+    assert [b["data-copy"] for b in follow_up.select("button.portal-copy")] == ["subject", "text", "html"]
+    assert follow_up["data-text"] == "Tell me how your first conversations went."
+    assert follow_up.select_one("a.portal-eml")["href"] == "../../leaders/amara-okafor/drafts/coaching/follow-up.eml"
+    assert site.content("").select(".portal-announcements__title") == []
+
+
+def test_the_leaders_index_shows_each_role_once(build_portal: BuildPortal) -> None:
+    leaders = LEADERS_YML + textwrap.dedent(
+        """\
+        marcus-johnson:
+          name: Marcus Johnson
+          title: Head of Customer Success
+          division: Customer Success
+        """
+    )
+    campaign = CAMPAIGN.replace("hosts: [amara-okafor, daniel-kim]", "hosts: [amara-okafor, daniel-kim, marcus-johnson]")
+    site = build_portal({"leaders.yml": leaders, "coaching.yml": campaign}, now="2027-01-06T12:00:00Z")
+    roles = [p.get_text(strip=True) for p in site.content("leaders/").select(".portal-leader-card__title")]
+    assert roles == ["Chief Operating Officer · Operations", "Chief Technology Officer", "Head of Customer Success"]
+    assert site.content("leaders/marcus-johnson/").select_one(".portal-profile__title").get_text(strip=True) == (
+        "Head of Customer Success"
+    )
+
+
+# -- the leader's calendar -----------------------------------------------------------------------------
+
+
+def leader_calendar(site: BuiltSite, leader: str = "amara-okafor") -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(site.path(f"leaders/{leader}/calendar.ics").read_bytes())
+
+
+def test_the_leader_calendar_holds_hosted_events_and_each_message_on_its_day(build_portal: BuildPortal) -> None:
+    site = build_portal(FILES, now="2027-01-15T08:00:00Z")
+    calendar = leader_calendar(site)
+    entries = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    # Events: the same UID as in the campaign's calendar and everyone's.
+    everyone = {str(event["UID"]) for event in icalendar.Calendar.from_ical(site.path("events/calendar.ics").read_bytes()).walk("VEVENT")}
+    hosted = {uid for uid, event in entries.items() if not uid.endswith("--send@learning-portal")}
+    assert hosted == {"coaching--town-hall@learning-portal", "coaching--lunch@learning-portal", "coaching--workshop@learning-portal"}
+    assert hosted <= everyone
+    assert str(entries["coaching--workshop@learning-portal"]["STATUS"]) == "CANCELLED"
+    town_hall = entries["coaching--town-hall@learning-portal"]
+    assert town_hall.decoded("DTSTART") == dt.datetime(2027, 1, 18, 16, 0, tzinfo=ZoneInfo("Europe/London"))
+    # The lunch is after the clocks changed in New York (14 March): 12:00 EDT is 16:00 UTC.
+    lunch = entries["coaching--lunch@learning-portal"]
+    assert lunch.decoded("DTSTART").astimezone(dt.timezone.utc) == dt.datetime(2027, 3, 31, 16, 0, tzinfo=dt.timezone.utc)
+
+    # Each message and reminder on the day it becomes due, as an all-day entry with an alarm.
+    tasks = {uid: event for uid, event in entries.items() if uid.endswith("--send@learning-portal")}
+    expected_days = {
+        "coaching--kickoff--amara-okafor--send@learning-portal": dt.date(2027, 1, 11),
+        "coaching--town-hall--day-before--amara-okafor--send@learning-portal": dt.date(2027, 1, 15),
+        "coaching--town-hall--morning-of--amara-okafor--send@learning-portal": dt.date(2027, 1, 18),
+        "coaching--lunch--day-before--amara-okafor--send@learning-portal": dt.date(2027, 3, 30),
+        "coaching--lunch--morning-of--amara-okafor--send@learning-portal": dt.date(2027, 3, 31),
+    }
+    assert {uid: event.decoded("DTSTART") for uid, event in tasks.items()} == expected_days
+    kickoff = tasks["coaching--kickoff--amara-okafor--send@learning-portal"]
+    assert str(kickoff["SUMMARY"]) == "Send: Kick-off announcement"
+    description = str(kickoff["DESCRIPTION"])
+    assert description.startswith("Send by Monday 18 January 2027, 16:00 GMT\n\nSubject: Coaching for Growth starts today\n\nHi team,")
+    assert "Amara" in description
+    assert description.endswith("Copy it from your page: https://learning.example.com/leaders/amara-okafor/#coaching--kickoff")
+    assert str(kickoff["URL"]) == "https://learning.example.com/leaders/amara-okafor/#coaching--kickoff"
+    for task in tasks.values():
+        alarms = task.walk("VALARM")
+        assert len(alarms) == 1 and str(alarms[0]["ACTION"]) == "DISPLAY"
+        assert alarms[0].decoded("TRIGGER") in (dt.timedelta(hours=8), dt.timedelta(hours=9))
+        assert task.decoded("DTEND") - task.decoded("DTSTART") == dt.timedelta(days=1)
+
+    # recurring-ical-events reads the same entries on the days they fall on.
+    on_friday = recurring_ical_events.of(calendar).at((2027, 1, 15))
+    assert {str(event["UID"]) for event in on_friday} == {"coaching--town-hall--day-before--amara-okafor--send@learning-portal"}
+    in_march = recurring_ical_events.of(calendar).between((2027, 3, 30), (2027, 4, 1))
+    assert {str(event["UID"]) for event in in_march} == {
+        "coaching--lunch@learning-portal",
+        "coaching--lunch--day-before--amara-okafor--send@learning-portal",
+        "coaching--lunch--morning-of--amara-okafor--send@learning-portal",
+    }
+
+
+def test_the_leader_calendar_is_stable_and_never_holds_what_is_not_public(build_portal: BuildPortal) -> None:
+    embargoed = CAMPAIGN.replace(
+        "    subject: How is coaching going?", "    subject: How is coaching going?\n    publish: 2027-03-01T00:00:00Z"
+    ).replace("    publish: 2027-02-01T08:00:00+00:00\n    send_by: 2027-02-12\n", "")
+    files = {"leaders.yml": LEADERS_YML, "coaching.yml": embargoed}
+    first = build_portal(files, now="2027-01-15T08:00:00Z")
+    again = build_portal(files, now="2027-01-15T08:00:00Z")
+    later = build_portal(files, now="2027-01-20T08:00:00Z")
+    uids = [str(event["UID"]) for event in leader_calendar(first).walk("VEVENT")]
+    assert not any("follow-up" in uid for uid in uids)
+    assert "How is coaching going" not in first.path("leaders/amara-okafor/calendar.ics").read_text()
+    assert first.path("leaders/amara-okafor/calendar.ics").read_bytes() == again.path("leaders/amara-okafor/calendar.ics").read_bytes()
+    # Days later, each entry still there keeps its UID and its content; the reminders of the
+    # town hall, which is over, are gone.
+    before = {str(event["UID"]): event.to_ical() for event in leader_calendar(first).walk("VEVENT")}
+    after = {str(event["UID"]): event.to_ical() for event in leader_calendar(later).walk("VEVENT")}
+    assert set(before) - set(after) == {
+        "coaching--town-hall--day-before--amara-okafor--send@learning-portal",
+        "coaching--town-hall--morning-of--amara-okafor--send@learning-portal",
+    }
+    assert all(before[uid] == after[uid] for uid in after)
+    daniel = [str(event["UID"]) for event in leader_calendar(first, "daniel-kim").walk("VEVENT")]
+    assert sorted(daniel) == [
+        "coaching--kickoff--daniel-kim--send@learning-portal",
+        "coaching--lunch--day-before--daniel-kim--send@learning-portal",
+        "coaching--lunch--morning-of--daniel-kim--send@learning-portal",
+        "coaching--lunch@learning-portal",
+    ]
+
+
+def test_the_leader_page_offers_to_subscribe_with_webcal_and_https(build_portal: BuildPortal) -> None:
+    site = build_portal(FILES, now="2027-01-15T08:00:00Z")
+    page = site.content("leaders/amara-okafor/")
+    control = page.select_one(".portal-plan-subscribe")
+    links = {a.get_text(" ", strip=True): a["href"] for a in control.select("a")}
+    assert links == {
+        "Subscribe to my calendar": "webcal://learning.example.com/leaders/amara-okafor/calendar.ics",
+        "https link": "https://learning.example.com/leaders/amara-okafor/calendar.ics",
+    }
+    # It comes before the plan, with the jump links.
+    assert control.find_next("h2").get_text(strip=True) == "To send now"
+    assert isinstance(page, BeautifulSoup)
