@@ -279,3 +279,99 @@ def test_the_leader_page_offers_to_subscribe_with_webcal_and_https(build_portal:
     # It comes before the plan, with the jump links.
     assert control.find_next("h2").get_text(strip=True) == "To send now"
     assert isinstance(page, BeautifulSoup)
+
+
+# -- channel variants ------------------------------------------------------------------------------
+
+CHANNELS = CAMPAIGN.replace(
+    '    short: "{{ campaign.title }} starts today: {{ campaign.url }}"',
+    '    short: "**{{ campaign.title }}** starts today: [join me]({{ next_event.url }}), or see {{ campaign.url }}#why."',
+).replace(
+    "      {{ campaign.title }} starts today. Join me at {{ next_event.title }}: <{{ next_event.url }}>",
+    "      {{ campaign.title }} starts today. Join me at {{ next_event.title }}: <{{ next_event.url }}>\n"
+    "      See also [the guide](https://www.example.org/guide) and [FAQ]({{ campaign.url }}?tab=faq#top).",
+)
+TAGGING = """\
+plugins:
+  - search
+  - campaign-portal:
+      campaigns_dir: campaigns
+      link_tagging: true
+"""
+
+
+def build_with_options(build_portal: BuildPortal, files: dict[str, str], options: str, **kwargs: object) -> BuiltSite:
+    site = build_portal(files, now="2027-01-15T08:00:00Z", **kwargs)
+    config = (site.root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "      campaigns_dir: campaigns\n" in config
+    (site.root / "mkdocs.yml").write_text(config.replace("      campaigns_dir: campaigns\n", "      campaigns_dir: campaigns\n" + options))
+    from conftest import build_project
+
+    return build_project(site.root)
+
+
+def test_the_chat_version_is_plain_text_with_links_as_chat_expects(build_portal: BuildPortal) -> None:
+    site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": CHANNELS}, now="2027-01-15T08:00:00Z")
+    short = site.content("leaders/amara-okafor/").select_one("#coaching--kickoff .portal-message__short")
+    assert short.get_text() == (
+        "Coaching for Growth starts today: join me (https://learning.example.com/campaigns/coaching/events/town-hall/), "
+        "or see https://learning.example.com/campaigns/coaching/#why."
+    )
+
+
+def test_link_tagging_is_off_by_default_and_tags_only_portal_links(build_portal: BuildPortal) -> None:
+    files = {"leaders.yml": LEADERS_YML, "coaching.yml": CHANNELS}
+    plain = build_portal(files, now="2027-01-15T08:00:00Z")
+    assert "utm_" not in plain.text("leaders/amara-okafor/index.html")
+    assert "utm_" not in plain.text("leaders/amara-okafor/drafts/coaching/kickoff.eml")
+
+    tagged = build_with_options(build_portal, files, "      link_tagging: true\n")
+    message = tagged.content("leaders/daniel-kim/").select_one("#coaching--kickoff")
+    email_tags = "utm_source=email&utm_medium=leader&utm_campaign=coaching&utm_content=daniel-kim"
+    chat_tags = "utm_source=chat&utm_medium=leader&utm_campaign=coaching&utm_content=daniel-kim"
+    links = [a["href"] for a in message.select(".portal-message__body a")]
+    assert links == [
+        f"https://learning.example.com/campaigns/coaching/events/town-hall/?{email_tags}",
+        "https://www.example.org/guide",  # outside site_url: never tagged
+        f"https://learning.example.com/campaigns/coaching/?tab=faq&{email_tags}#top",
+    ]
+    assert f"(https://learning.example.com/campaigns/coaching/?tab=faq&{email_tags}#top)" in message["data-text"]
+    assert message.select_one(".portal-message__short").get_text() == (
+        f"Coaching for Growth starts today: join me (https://learning.example.com/campaigns/coaching/events/town-hall/?{chat_tags}), "
+        f"or see https://learning.example.com/campaigns/coaching/?{chat_tags}#why."
+    )
+    import email
+    import email.policy
+
+    draft = email.message_from_bytes(
+        tagged.path("leaders/daniel-kim/drafts/coaching/kickoff.eml").read_bytes(), policy=email.policy.default
+    )
+    plain_part = draft.get_body(("plain",))
+    assert plain_part is not None and email_tags in plain_part.get_content()  # type: ignore[attr-defined]
+    # Reminders too; pages themselves never carry the tags.
+    reminder = tagged.content("leaders/amara-okafor/").select_one("#coaching--town-hall--day-before")
+    assert "utm_content=amara-okafor" in reminder["data-text"]
+    assert "utm_" not in str(tagged.content("campaigns/coaching/").select("a"))
+    assert "utm_" not in tagged.text("campaigns/coaching/feed.xml") + tagged.text("feed.xml")
+
+
+def test_a_long_subject_is_a_warning_at_its_line(build_portal: BuildPortal) -> None:
+    long_subject = CAMPAIGN.replace(
+        '    subject: "{{ campaign.title }} starts today"',
+        '    subject: "{{ campaign.title }} starts today, and here is everything you need to know to take part in it"',
+    )
+    site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": long_subject}, now="2027-01-15T08:00:00Z", expect_warnings=True)
+    assert [w for w in site.warnings if "subject" in w] == [
+        "campaigns/coaching.yml:14: the subject of 'Kick-off announcement' is 92 characters long for Amara Okafor; "
+        "mail clients cut subjects after about 78: shorten it"
+    ]
+
+
+def test_a_long_message_falls_back_from_mailto_to_the_draft_file(build_portal: BuildPortal) -> None:
+    long_body = CAMPAIGN.replace("      Hi team,\n", "      Hi team,\n\n      " + "Coaching works. " * 90 + "\n")
+    site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": long_body}, now="2027-01-15T08:00:00Z")
+    message = site.content("leaders/amara-okafor/").select_one("#coaching--kickoff")
+    assert not message.has_attr("data-mailto") and message.select("a.portal-mailto") == []
+    assert "too long for a one-click email link" in message.get_text()
+    short = site.content("leaders/amara-okafor/").select_one("#coaching--town-hall--day-before")
+    assert short.has_attr("data-mailto") and len(short.select("a.portal-mailto")) == 1

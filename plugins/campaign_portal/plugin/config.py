@@ -78,6 +78,11 @@ class PortalConfig(base.Config):
     """How many of the newest testimonials the home page shows."""
     home_announcements = c.Type(int, default=5)
     """How many of the newest announcements the home page shows."""
+    link_tagging = c.Type(bool, default=False)
+    """Add utm_source (email or chat), utm_medium=leader, utm_campaign=<campaign id> and
+    utm_content=<leader id> to each link to the portal (inside site_url) in leaders' messages and
+    reminders, so that the intranet's analytics see which leader's message brought readers.
+    Links to other sites are never changed. Default: off."""
     working_days = WorkingDays()
     """The working week, as day names: a reminder for the day before an event is due on the working
     day before it (Friday, for a Monday event). Default: [monday, tuesday, wednesday, thursday, friday]."""
@@ -107,6 +112,7 @@ def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -
         events_per_page=max(1, options.events_per_page),
         company=options.brand.company,
         headline=options.brand.headline,
+        link_tagging=options.link_tagging,
     )
 
 

@@ -8,7 +8,9 @@ The URL table of the spec is this module.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from ..model import Campaign, Event, Leader, Message, Story, Testimonial
 from .slugs import tag_slug
@@ -153,3 +155,31 @@ def webcal(url: str) -> str | None:
         if url.startswith(scheme):
             return "webcal://" + url[len(scheme) :]
     return None
+
+
+# A link as it stands in a message's text: up to a space, a bracket or a quote, without the
+# punctuation that ends a sentence.
+_LINK_TAIL = r"[^\s<>()\[\]\"'`]*[^\s<>()\[\]\"'`.,;:!?]"
+
+
+def tag_portal_links(text: str, site_url: str | None, tags: dict[str, str]) -> str:
+    """``text`` with ``tags`` (``utm_source`` and the rest) added to the query of each link to the
+    portal, that is, inside ``site_url``; links elsewhere and text without a ``site_url`` are left alone."""
+    if not site_url or not tags:
+        return text
+    root = site_root(site_url)
+    query = urlencode(tags)
+
+    def tag(match: re.Match[str]) -> str:
+        link = match.group(0)
+        address, hash_mark, fragment = link.partition("#")
+        joiner = "&" if "?" in address else "?"
+        return f"{address}{joiner}{query}{hash_mark}{fragment}"
+
+    return re.sub(re.escape(root) + f"(?:{_LINK_TAIL})?", tag, text)
+
+
+def leader_link_tags(source: str, campaign: Campaign, leader: Leader) -> dict[str, str]:
+    """The analytics tags of a portal link in a leader's message: where it was posted (``email`` or
+    ``chat``), that a leader sent it, the campaign and the leader."""
+    return {"utm_source": source, "utm_medium": "leader", "utm_campaign": campaign.id, "utm_content": leader.id}

@@ -66,6 +66,17 @@ class RenderedMessage:
     scheduled_for: dt.datetime | None = None
     window: SendWindow | None = None  # when it is to send (rules.schedule)
     eml: bytes = field(default=b"", repr=False, compare=False)
+    # The body as the portal's own pages and feeds show it, when it differs from the copy the
+    # leader sends (links tagged for analytics are only in what the leader sends).
+    untagged: tuple[Markup, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def public_html(self) -> Markup:
+        return self.untagged[0] if self.untagged is not None else self.body_html
+
+    @property
+    def public_text(self) -> str:
+        return self.untagged[1] if self.untagged is not None else self.body_text
 
 
 @dataclass

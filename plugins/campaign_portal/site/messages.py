@@ -24,6 +24,8 @@ from .settings import REMINDER_LABELS
 
 Templates = dict[str, CompiledTemplate]
 BODY = "a message body"
+# Mail clients show about this many characters of a subject (RFC 5322's recommended line length).
+MAX_SUBJECT = 78
 
 
 def compile_reminders(scope: Scope) -> dict[str, Templates]:
@@ -193,6 +195,22 @@ def _rendered_message(
     short = parts.get("short")
     leader: Leader = fields["leader"]
     markup = scope.markup
+    untagged = None
+    if scope.settings.link_tagging and scope.settings.site_url:
+        untagged = (markup.html(body), markup.text(body))
+        campaign: Campaign = fields["campaign"]
+        site_url = scope.settings.site_url
+        body = urls.tag_portal_links(body, site_url, urls.leader_link_tags("email", campaign, leader))
+        if short:
+            short = urls.tag_portal_links(short, site_url, urls.leader_link_tags("chat", campaign, leader))
+    message: Message | None = fields.get("message")
+    if len(subject) > MAX_SUBJECT and message is not None:
+        markup.warn(
+            message.subject.source,
+            "a subject",
+            f"the subject of '{fields['title']}' is {len(subject)} characters long for {leader.name}; "
+            f"mail clients cut subjects after about {MAX_SUBJECT}: shorten it",
+        )
 
     def make() -> tuple[Markup, str, str | None, str | None, bytes, str | None]:
         # Bodies are Markdown: a single line break is a space, as authors wrapping long
@@ -223,6 +241,7 @@ def _rendered_message(
         short=short_text,
         mailto=mailto,
         eml=eml,
+        untagged=untagged,
         **fields,
     )
 

@@ -54,3 +54,5 @@ class SiteSettings:
     events_per_page: int = 100
     company: str | None = None
     headline: str | None = None
+    # Tag links to the portal in leaders' messages for the intranet's analytics (utm_*).
+    link_tagging: bool = False

@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 from ..model import ascii_email, is_email
 
-# Outlook and some browsers truncate or refuse longer mailto: links.
-MAILTO_LIMIT = 2000
+# Outlook and some browsers truncate or refuse longer mailto: links; past this the page offers
+# the .eml draft instead.
+MAILTO_LIMIT = 1800
 
 
 def mailto_link(subject: str, body: str, to: str | None = None) -> str | None:
