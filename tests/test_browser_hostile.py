@@ -164,8 +164,10 @@ def test_the_probe_builds_every_page_and_warns_naming_file_and_line(hostile_site
     removals = [w for w in hostile_site.warnings if "removed from" in w and "for safety" in w]
     assert removals, hostile_site.warnings
     assert all(re.match(r"^campaigns/(probe-campaign|leaders)\.yml:\d+: ", w) for w in removals), removals
-    # Every problem of the probe is a removal: nothing made the build fail or drop an item.
-    assert [w for w in hostile_site.warnings if w not in removals] == []
+    # Every problem of the probe is a removal (or the warning that its payload makes a subject
+    # too long for mail clients): nothing made the build fail or drop an item.
+    others = [w for w in hostile_site.warnings if w not in removals]
+    assert [w for w in others if "mail clients cut subjects after about 78" not in w] == []
 
 
 _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster")
@@ -239,13 +241,14 @@ def test_no_generated_page_runs_the_payload_in_a_browser(
             page.goto(base + uri)
             page.wait_for_load_state("load")
             # Open every <details> and press every copy button, as a leader would.
-            for summary in page.locator("details:not([open]) > summary").all():
-                summary.click()
+            folded = page.locator("details:not([open]) > summary")
+            while folded.count():
+                folded.first.click()
             buttons = page.locator(".portal-copy")
             for index in range(buttons.count()):
                 buttons.nth(index).click()
             if uri == "leaders/probe-leader/index.html":
-                page.locator(".portal-copy").first.click()
+                page.locator(".portal-message--announcement .portal-copy").first.click()
                 copied = page.evaluate("navigator.clipboard.readText()")
                 assert copied.startswith("Probe subject <script>window.__xss=1;alert(1)</script>")
             if uri == "index.html":

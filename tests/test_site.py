@@ -154,7 +154,7 @@ def test_reminders_for_hosted_events(build_portal: BuildPortal) -> None:
     assert day_before is not None and morning_of is not None
     assert day_before.select_one(".portal-message__subject").get_text(strip=True) == "Tomorrow: Coaching conversations that stick"
     # A week ahead, both are "coming up": folded, with their send day on the summary line.
-    for reminder, day in ((day_before, "Tuesday 19 January 2027"), (morning_of, "Wednesday 20 January 2027")):
+    for reminder, day in ((day_before, "Tue 19 Jan 2027"), (morning_of, "Wed 20 Jan 2027")):
         item = reminder.find_parent("details")
         assert item is not None and item.find_previous("h2").get_text(strip=True) == "Coming up"
         assert item.select_one("summary .portal-plan-item__when").get_text(strip=True) == f"Send on {day}"
