@@ -375,3 +375,47 @@ def test_a_long_message_falls_back_from_mailto_to_the_draft_file(build_portal: B
     assert "too long for a one-click email link" in message.get_text()
     short = site.content("leaders/amara-okafor/").select_one("#coaching--town-hall--day-before")
     assert short.has_attr("data-mailto") and len(short.select("a.portal-mailto")) == 1
+
+
+def test_real_calendar_clients_read_the_leader_calendar_alike(build_portal: BuildPortal) -> None:
+    """Mozilla's ical.js and Python's ical read the hosted events at the zoneinfo moments (across
+    the daylight-saving changes) and each message and reminder as an all-day entry on its day."""
+    from ical.calendar_stream import IcsCalendarStream
+
+    from ical_clients import icaljs_events
+
+    site = build_portal(FILES, now="2027-01-15T08:00:00Z")
+    ics = site.path("leaders/amara-okafor/calendar.ics").read_bytes()
+    london, new_york = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+    timed = {
+        "coaching--town-hall@learning-portal": dt.datetime(2027, 1, 18, 16, 0, tzinfo=london),
+        "coaching--workshop@learning-portal": dt.datetime(2027, 1, 20, 10, 0, tzinfo=london),
+        "coaching--lunch@learning-portal": dt.datetime(2027, 3, 31, 12, 0, tzinfo=new_york),  # EDT
+    }
+    days = {
+        "coaching--kickoff--amara-okafor--send@learning-portal": "2027-01-11",
+        "coaching--town-hall--day-before--amara-okafor--send@learning-portal": "2027-01-15",
+        "coaching--town-hall--morning-of--amara-okafor--send@learning-portal": "2027-01-18",
+        "coaching--lunch--day-before--amara-okafor--send@learning-portal": "2027-03-30",
+        "coaching--lunch--morning-of--amara-okafor--send@learning-portal": "2027-03-31",
+    }
+    utc = dt.timezone.utc
+
+    read = icaljs_events(ics)
+    assert set(read) == set(timed) | set(days)
+    for uid, start in timed.items():
+        assert read[uid]["start"] == start.astimezone(utc).strftime("%Y-%m-%dT%H:%M:%SZ"), uid
+    for uid, day in days.items():
+        assert (read[uid]["start_wall"], read[uid]["summary"][:6]) == (day, "Send: "), uid
+    assert read["coaching--kickoff--amara-okafor--send@learning-portal"]["description"].startswith(
+        "Send by Monday 18 January 2027, 16:00 GMT\n\nSubject: Coaching for Growth starts today"
+    )
+
+    calendar = IcsCalendarStream.calendar_from_ics(ics.decode("utf-8"))
+    by_uid = {event.uid: event for event in calendar.events}
+    assert set(by_uid) == set(timed) | set(days)
+    for uid, start in timed.items():
+        assert by_uid[uid].dtstart.astimezone(utc) == start.astimezone(utc), uid
+    for uid, day in days.items():
+        assert by_uid[uid].dtstart == dt.date.fromisoformat(day), uid
+        assert [alarm.trigger for alarm in by_uid[uid].alarm] in ([dt.timedelta(hours=8)], [dt.timedelta(hours=9)])
