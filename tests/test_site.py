@@ -267,3 +267,23 @@ def test_feed_content_links_are_absolute(build_portal: BuildPortal) -> None:
     html = testimonial.content[0].value
     assert 'href="https://learning.example.com/authoring/"' in html
     assert 'href="https://learning.example.com/events/"' in html
+
+
+def test_search_finds_a_message_once_not_in_every_leaders_copy(build_portal: BuildPortal) -> None:
+    site = build_portal(portal_files(), now="2027-01-12T00:00:00Z")
+    docs = json.loads(site.text("search/search_index.json"))["docs"]
+
+    def indexed(page: str) -> str:
+        return " ".join(doc["title"] + " " + doc["text"] for doc in docs if doc["location"].startswith(page))
+
+    for leader in ("leaders/daniel-kim/", "leaders/amara-okafor/"):
+        text = indexed(leader)
+        assert "Kick-off announcement" in text  # the leader's page is found by what they have to send
+        assert "on Coaching for Growth" in text  # and by its subject
+        assert "First up: Coaching conversations" not in text  # not by every personal copy of the body
+        assert "starts today: https://" not in text  # nor of the chat version
+    # The body's words stay findable where employees read the announcement.
+    assert "First up: Coaching conversations that stick" in indexed("campaigns/coaching/")
+    # The copies are still on the leader's page, for the copy buttons.
+    page = site.content("leaders/daniel-kim/")
+    assert "First up: Coaching conversations that stick" in page.select_one("#coaching--kickoff").get_text()
