@@ -184,3 +184,42 @@ def test_an_empty_working_week_is_refused(tmp_path: Path, monkeypatch: pytest.Mo
 
     with pytest.raises((Abort, ConfigurationError, SystemExit)):
         build_with_working_days(tmp_path, monkeypatch, "[]")
+
+
+def test_site_changes_list_every_moment_a_build_sees_a_send_window_close() -> None:
+    """A build reads the window with the events public at that moment; portal due must name each
+    moment that view changes, also when the message's first event goes public only after a later
+    one has started (the window then closes at the later one's start)."""
+    from campaign_portal.model import Leader, Portal
+    from campaign_portal.publishing import select_public
+
+    late = dataclasses.replace(
+        make_event("announced-late", "2027-01-14T10:00"), publish=dt.datetime(2027, 1, 20, tzinfo=UTC)
+    )
+    campaign = make_campaign(
+        late,
+        make_event("public", "2027-01-16T10:00"),
+        make_event("called-off", "2027-01-13T10:00", status="cancelled"),
+        publish=dt.datetime(2027, 1, 4, tzinfo=UTC),
+    )
+    campaign = dataclasses.replace(campaign, messages=(make_message(publish=dt.datetime(2027, 1, 8, tzinfo=UTC)),))
+    portal = Portal(
+        leaders={"amara-okafor": Leader("amara-okafor", "Amara Okafor", "COO", SOURCE)},
+        campaigns={"coaching": campaign},
+    )
+    listed = [change.moment for change in schedule.site_changes(portal) if "kickoff" in change.what]
+
+    def state(now: dt.datetime) -> str:
+        seen_by_build = select_public(portal, now).campaigns["coaching"].events
+        return schedule.send_window(dataclasses.replace(campaign, events=seen_by_build), campaign.messages[0]).state(now)
+
+    assert dt.datetime(2027, 1, 16, 10, tzinfo=UTC) in listed  # 'public' starts first among public events
+    previous = dt.datetime(2027, 1, 5, tzinfo=UTC)
+    seen = {state(previous)}
+    for _ in range(40 * 24):
+        now = previous + dt.timedelta(hours=1)
+        if state(now) != state(previous):
+            assert any(previous < moment <= now for moment in listed), f"unlisted change by {now}"
+        seen.add(state(now))
+        previous = now
+    assert seen == {"coming", "now", "sent"}

@@ -123,6 +123,27 @@ def send_window(campaign: Campaign, message: Message) -> SendWindow:
     return SendWindow(opens, closes)
 
 
+def send_window_closings(campaign: Campaign, message: Message) -> list[dt.datetime]:
+    """Every moment at which a build sees ``message``'s send window close, for ``site_changes``.
+
+    ``send_window`` reads the events public in the build, so without ``send_by`` the closing
+    moment depends on when each event goes public: the window closes at an event's start only if
+    that event is public by then and is the first public one after the message's moment, else
+    at the ``MAX_SEND_DAYS`` limit. ``campaign`` is the whole campaign (drafts left out), and each
+    candidate moment is checked against the events public at that moment.
+    """
+    if message.send_by is not None:
+        return [message.send_by]
+    candidates = {send_window(replace(campaign, events=()), message).closes}
+    candidates.update(event.starts for event in campaign.events)
+    closings = []
+    for moment in sorted(candidates):
+        public_then = tuple(event for event in campaign.events if (embargo_of(campaign, event) or moment) <= moment)
+        if send_window(replace(campaign, events=public_then), message).closes == moment:
+            closings.append(moment)
+    return closings
+
+
 def working_day_before(day: dt.date, working_days: Collection[int] = DEFAULT_WORKING_DAYS) -> dt.date:
     """The last working day before ``day`` (the day before when no working days are set)."""
     for back in range(1, 8):
@@ -253,13 +274,12 @@ def _campaign_changes(campaign: Campaign, working_days: Collection[int]) -> Iter
         if moment is not None and moment != opens and moment != NEVER:
             yield SiteChange(moment, f"{label} is published")
     for message in campaign.messages:
-        # The window read with every event, public or not yet: a moment too many is a rebuild
-        # too many, a moment missing is a page that goes stale.
-        window = send_window(campaign, message)
-        if window.opens != embargo_of(campaign, message):
-            yield SiteChange(window.opens, f"message {name}/{message.id} is to send")
-        if window.closes > window.opens and window.closes != NEVER:
-            yield SiteChange(window.closes, f"message {name}/{message.id} is no longer to send")
+        opens = announced_at(campaign, message)
+        if opens != embargo_of(campaign, message):
+            yield SiteChange(opens, f"message {name}/{message.id} is to send")
+        for closes in send_window_closings(campaign, message):
+            if opens < closes != NEVER:
+                yield SiteChange(closes, f"message {name}/{message.id} is no longer to send")
     for event in campaign.events:
         yield SiteChange(event.ends, f"event {name}/{event.id} is over")
         if not event.cancelled:
