@@ -143,6 +143,9 @@ def test_mid_campaign_the_open_windows_come_first_each_with_its_send_by(build_po
     }
     assert "3 to send now" in cards["Amara Okafor"]
     assert "1 to send now" in cards["Daniel Kim"]
+    # Sessions still to come: the cancelled workshop is not one of them.
+    assert "hosts 2 upcoming sessions" in cards["Amara Okafor"]
+    assert "hosts 1 upcoming session" in cards["Daniel Kim"]
 
 
 def test_after_the_window_a_message_is_sent_earlier_and_still_copyable(build_portal: BuildPortal) -> None:
@@ -160,6 +163,9 @@ def test_after_the_window_a_message_is_sent_earlier_and_still_copyable(build_por
     assert follow_up["data-text"] == "Tell me how your first conversations went."
     assert follow_up.select_one("a.portal-eml")["href"] == "../../leaders/amara-okafor/drafts/coaching/follow-up.eml"
     assert site.content("").select(".portal-announcements__title") == []
+    # The town hall is over: the index counts only the lunch still to come.
+    amara = site.content("leaders/").select_one(".portal-leader-card:has(a[href$='amara-okafor/'])")
+    assert "hosts 1 upcoming session" in " ".join(amara.get_text(" ").split())
 
 
 def test_the_leaders_index_shows_each_role_once(build_portal: BuildPortal) -> None:

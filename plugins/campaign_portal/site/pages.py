@@ -193,7 +193,11 @@ def leaders_page(scope: Scope, indexes: Indexes) -> PageSpec:
                 + len(to_send_now(scope, indexes.leader_reminders[leader_id]))
                 for leader_id in scope.leaders
             },
-            "event_counts": {k: len(v) for k, v in indexes.leader_events.items()},
+            # Sessions an employee can still join: past and cancelled ones are history, not news.
+            "event_counts": {
+                leader_id: sum(not event.cancelled for _, event in scope.split_by_time(pairs)[0])
+                for leader_id, pairs in indexes.leader_events.items()
+            },
         },
         in_nav=True,
         description="The leaders behind our learning campaigns.",
