@@ -134,3 +134,7 @@ def test_labels_are_said_once_and_subscriptions_are_buttons(example_site: BuiltS
     campaign = example_site.content("campaigns/coaching-for-growth/")
     labels = [a.select_one(".portal-subscribe-button__label").get_text() for a in campaign.select(".portal-subscribe-button")]
     assert labels == ["Subscribe to these events", "Follow this campaign (RSS)"]
+    leader = example_site.content("leaders/amara-okafor/")
+    follow = leader.select_one("a.md-button.portal-subscribe-button--feed")
+    assert follow.select_one(".portal-subscribe-button__label").get_text() == "Follow Amara's messages (RSS)"
+    assert follow["href"] == "../../leaders/amara-okafor/feed.xml"
