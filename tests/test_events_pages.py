@@ -19,7 +19,7 @@ from campaign_portal.publishing import select_public
 from campaign_portal.rules import dates, urls
 from campaign_portal.rules.schedule import event_order
 
-from conftest import PROJECT_ROOT, BuildPortal, BuiltSite, build_project, prepare_project
+from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, BuildPortal, BuiltSite, build_project, prepare_project
 
 # About what a phone on a slow connection opens in a second or two; issue 15 sets the bar.
 PAGE_BYTES_LIMIT = 300_000
@@ -128,13 +128,7 @@ def test_no_events_page_is_over_300_kb_at_the_default_page_size(tmp_path: Path, 
     assert max(sizes.values()) < PAGE_BYTES_LIMIT, sizes
 
 
-CAMPAIGN = """\
-title: Coaching for Growth
-summary: Frontline managers learn three coaching conversations.
-starts: 2027-01-11
-business_case:
-  problem: Regretted attrition is 14%.
-  outcome: Cut it to 10%.
+CAMPAIGN = MINIMAL_CAMPAIGN + """\
 events:
   - id: cancelled-first
     title: Cancelled kick-off
@@ -174,7 +168,6 @@ events:
 
 
 def test_cancelled_events_are_marked_and_never_next(build_portal: BuildPortal) -> None:
-    from conftest import LEADERS_YML
 
     site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": CAMPAIGN}, now="2027-01-10T00:00:00Z")
     home = site.content("")
@@ -201,7 +194,6 @@ def test_cancelled_events_are_marked_and_never_next(build_portal: BuildPortal) -
 
 
 def test_times_read_in_the_events_zone_with_its_usual_abbreviation(build_portal: BuildPortal) -> None:
-    from conftest import LEADERS_YML
 
     site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": CAMPAIGN}, now="2027-01-10T00:00:00Z")
     events = site.content("events/")
@@ -243,7 +235,6 @@ def test_zone_labels(zone: str, moment: tuple[int, int, int, int], label: str) -
 
 
 def test_every_event_page_keeps_its_calendar_links(build_portal: BuildPortal) -> None:
-    from conftest import LEADERS_YML
 
     site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": CAMPAIGN}, now="2027-01-10T00:00:00Z")
     past = site.content("campaigns/coaching/events/old-one/")
@@ -263,7 +254,6 @@ def test_every_event_page_keeps_its_calendar_links(build_portal: BuildPortal) ->
 
 
 def test_a_site_without_events_says_so_on_both_lists(build_portal: BuildPortal) -> None:
-    from conftest import LEADERS_YML, MINIMAL_CAMPAIGN
 
     site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": MINIMAL_CAMPAIGN})
     assert "No upcoming events yet" in site.content("events/").get_text()
