@@ -264,18 +264,20 @@ class FieldReader:
         """
         if key not in data:
             return None
+        if not required and (data[key] is None or not str(data[key]).strip()):
+            self.problem(
+                data.line_of(key),
+                f"'{key}' is empty; give a date (YYYY-MM-DD) or a date-time with an offset, or remove it "
+                "(until then the item stays unpublished)",
+            )
+            return NEVER
         moment = self.read_moment(data, key, required=required)
         return moment if moment is not None else NEVER
 
     def read_moment(self, data: YamlMap, key: str, *, required: bool = False) -> dt.datetime | None:
+        """A date (midnight UTC) or a date-time with an offset, or None with what is wrong reported."""
         value = strip(self.text(data, key, required=required))
         if value is None:
-            if not required and (data[key] is None or not str(data[key]).strip()):
-                self.problem(
-                    data.line_of(key),
-                    f"'{key}' is empty; give a date (YYYY-MM-DD) or a date-time with an offset, or remove it "
-                    "(until then the item stays unpublished)",
-                )
             return None
         if _DATE_PATTERN.fullmatch(value):
             day = self.date(data, key)
