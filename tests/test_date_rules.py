@@ -151,8 +151,13 @@ def test_what_is_not_a_date_reads_as_it_is() -> None:
 
 
 def test_a_zone_without_an_abbreviation_reads_as_its_offset() -> None:
-    assert dates.zone_label(dt.datetime(2027, 1, 20, tzinfo=ZoneInfo("Asia/Singapore"))) == "UTC+08"
-    assert dates.zone_label(dt.datetime(2027, 1, 20, tzinfo=ZoneInfo("America/Sao_Paulo"))) == "UTC-03"
+    def at(zone: dt.tzinfo) -> dt.datetime:
+        return dt.datetime(2027, 1, 20, tzinfo=zone)
+
+    assert dates.zone_label(at(ZoneInfo("Asia/Singapore"))) == "SGT"
+    assert dates.zone_label(at(dt.timezone(dt.timedelta(hours=8), "+08"))) == "UTC+8"
+    assert dates.zone_label(at(dt.timezone(dt.timedelta(hours=-3), "-03"))) == "UTC-3"
+    assert dates.zone_label(at(dt.timezone(dt.timedelta(hours=5, minutes=30), "+0530"))) == "UTC+5:30"
     assert dates.zone_label(dt.datetime(2027, 1, 20, tzinfo=ZoneInfo("Asia/Kolkata"))) == "IST"
     assert dates.zone_label(wall("2027-01-20T00:00")) == ""  # naive: no zone at all
     assert dates.format_time(wall("2027-01-20T09:05")) == "09:05"
