@@ -17,15 +17,18 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import importlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "plugins" / "campaign_portal"
@@ -147,6 +150,56 @@ def mutated_source(mutant: Mutant) -> str:
     return ast.unparse(ast.fix_missing_locations(mutated))
 
 
+def patch_in_place(module_name: str, source: str) -> None:
+    """Give every function of the imported module the code of ``source`` (same objects: every reference sees it)."""
+    module = importlib.import_module(module_name)
+    namespace = dict(module.__dict__)
+    exec(compile(source, module.__file__ or module_name, "exec"), namespace)
+    for name, old in list(module.__dict__.items()):
+        new = namespace.get(name)
+        pairs: list[tuple[Any, Any]] = []
+        if isinstance(old, types.FunctionType) and isinstance(new, types.FunctionType):
+            pairs.append((old, new))
+        elif isinstance(old, type) and isinstance(new, type) and old.__module__ == module.__name__:
+            for attribute, value in vars(old).items():
+                replacement = vars(new).get(attribute)
+                if isinstance(value, types.FunctionType) and isinstance(replacement, types.FunctionType):
+                    pairs.append((value, replacement))
+                elif isinstance(value, property) and isinstance(replacement, property):
+                    pairs.append((value.fget, replacement.fget))
+        for old_function, new_function in pairs:
+            old_function.__code__ = new_function.__code__
+
+
+def run_forked(mutant: Mutant | None, tests: list[str], timeout: float) -> bool:
+    """Whether the tests pass, run by pytest in a forked child (imports paid once) with ``mutant`` applied."""
+    pid = os.fork()
+    if pid == 0:  # the child: apply, run, report through the exit status
+        status = 1
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            if mutant is not None:
+                name = "campaign_portal." + mutant.file.removesuffix(".py").replace("/", ".")
+                patch_in_place(name, mutated_source(mutant))
+            import pytest
+
+            status = int(pytest.main(["-q", "-x", "-p", "no:randomly", "-p", "no:cacheprovider", *tests]))
+        finally:
+            os._exit(status)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status) == 0
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            return False
+        time.sleep(0.05)
+
+
 def run_tests(copy_root: Path, tests: list[str], timeout: float) -> bool:
     """Whether the tests pass against the package in ``copy_root``."""
     environment = {**os.environ, "PYTHONPATH": str(copy_root), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -165,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="only the target files whose path contains this")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument(
+        "--subprocess", dest="fork", action="store_false",
+        help="a fresh interpreter and a copy of the package per mutant (slow) instead of a forked child",
+    )
     arguments = parser.parse_args(argv)
     tests = [*arguments.tests, *(["-k", arguments.keyword] if arguments.keyword else [])]
     found = mutants(arguments.only)
@@ -173,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
             print(mutant)
         print(f"{len(found)} mutants")
         return 0
+    if arguments.fork:
+        return run_all_forked(found, tests, arguments.timeout)
     with tempfile.TemporaryDirectory(prefix="mutants-") as folder:
         copy_root = Path(folder)
         shutil.copytree(PACKAGE, copy_root / "campaign_portal", ignore=shutil.ignore_patterns("__pycache__"))
@@ -196,6 +255,29 @@ def main(argv: list[str] | None = None) -> int:
               f"({time.monotonic() - started:.0f} s); tests: {' '.join(tests)}")
         for mutant in survivors:
             print(f"  survived: {mutant}")
+    return 0
+
+
+def run_all_forked(found: list[Mutant], tests: list[str], timeout: float) -> int:
+    """The same run, each mutant in a forked child of one process that imported everything once."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    os.chdir(ROOT)
+    for module in ("campaign_portal.cli", "campaign_portal.plugin", "mkdocs.commands.build", "bs4", "hypothesis"):
+        importlib.import_module(module)
+    started = time.monotonic()
+    if not run_forked(None, tests, timeout):
+        print("the tests fail without any mutant; fix them first", file=sys.stderr)
+        return 2
+    survivors: list[Mutant] = []
+    for number, mutant in enumerate(found, 1):
+        killed = not run_forked(mutant, tests, timeout)
+        if not killed:
+            survivors.append(mutant)
+        print(f"[{number}/{len(found)}] {'killed ' if killed else 'SURVIVED'} {mutant}", flush=True)
+    print(f"\n{len(found) - len(survivors)} of {len(found)} mutants killed, {len(survivors)} survived "
+          f"({time.monotonic() - started:.0f} s); tests: {' '.join(tests)}")
+    for mutant in survivors:
+        print(f"  survived: {mutant}")
     return 0
 
 

@@ -174,3 +174,22 @@ def test_an_event_reads_on_one_day_or_across_two() -> None:
     assert dates.event_when(event("2027-01-20T12:30", 60)) == "Wed 20 Jan 2027, 12:30–13:30 GMT"
     assert dates.event_when(event("2027-01-20T23:30", 60)) == "Wed 20 Jan 2027, 23:30 – Thu 21 Jan 00:30 GMT"
     assert dates.event_when(event("2027-03-27T23:30", 120)) == "Sat 27 Mar 2027, 23:30 – Sun 28 Mar 02:30 BST"
+
+
+def test_offsets_read_in_hours_and_minutes_and_zero_is_utc() -> None:
+    assert dates.utc_offset_label(dt.timedelta(0)) == "UTC"
+    assert dates.utc_offset_label(dt.timedelta(minutes=1)) == "UTC+0:01"
+    assert dates.utc_offset_label(dt.timedelta(minutes=-1)) == "UTC-0:01"
+    assert dates.utc_offset_label(dt.timedelta(hours=-9, minutes=-30)) == "UTC-9:30"
+    zero = dt.datetime(2027, 1, 20, tzinfo=dt.timezone(dt.timedelta(0), "+00"))
+    assert dates.zone_label(zero) == "UTC"
+
+
+def test_a_month_reads_in_full() -> None:
+    assert dates.month_label(dt.date(2027, 1, 5)) == "January 2027"
+
+
+def test_an_empty_event_start_is_reported() -> None:
+    reader, data, _ = read("starts: ''\n")
+    assert reader.local_start(data, "UTC") is None  # type: ignore[arg-type]
+    assert [str(problem) for problem in reader.problems] == ["x.yml:1: 'starts' must not be empty"]

@@ -183,7 +183,7 @@ def test_read_now_accepts_a_date_or_a_date_time_with_an_offset(value: str, expec
     [
         ("2027-01-15T10:00", "PORTAL_NOW='2027-01-15T10:00' needs a time-zone offset, for example 2027-01-15T10:00Z"),
         ("2027-01-15T10:00:00", "PORTAL_NOW='2027-01-15T10:00:00' needs a time-zone offset, for example 2027-01-15T10:00:00Z"),
-        ("20270115", "PORTAL_NOW='20270115' needs a time-zone offset, for example 20270115Z"),
+        ("20270115", "PORTAL_NOW='20270115' is not a date-time; use a form like 2027-01-15T10:00:00Z"),
         ("tomorrow", "PORTAL_NOW='tomorrow' is not a date-time; use a form like 2027-01-15T10:00:00Z"),
         ("2027-02-30", "PORTAL_NOW='2027-02-30' is not a date-time; use a form like 2027-01-15T10:00:00Z"),
         ("9999-12-31T23:59:59-23:59", "PORTAL_NOW='9999-12-31T23:59:59-23:59' is out of range; use a year from 1900 to 2999"),

@@ -48,6 +48,9 @@ def parse_moment(raw: str, name: str) -> dt.datetime:
     except ValueError:
         raise NowError(f"{name}={raw!r} is not a date-time; use a form like 2027-01-15T10:00:00Z") from None
     if moment.tzinfo is None:
+        if len(raw) != 10 and not any(separator in raw for separator in "Tt "):
+            # A date with an offset ("2027-01-15Z"): Python drops the offset; neither form is one of ours.
+            raise NowError(f"{name}={raw!r} is not a date-time; use a form like 2027-01-15T10:00:00Z")
         if len(raw) != 10:
             raise NowError(f"{name}={raw!r} needs a time-zone offset, for example {raw}Z")
         moment = moment.replace(tzinfo=dt.timezone.utc)  # a bare date means midnight UTC, as for publish dates
