@@ -251,10 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             if not killed:
                 survivors.append(mutant)
             print(f"[{number}/{len(found)}] {'killed ' if killed else 'SURVIVED'} {mutant}", flush=True)
-        print(f"\n{len(found) - len(survivors)} of {len(found)} mutants killed, {len(survivors)} survived "
-              f"({time.monotonic() - started:.0f} s); tests: {' '.join(tests)}")
-        for mutant in survivors:
-            print(f"  survived: {mutant}")
+        report(found, survivors, tests, started)
     return 0
 
 
@@ -274,11 +271,16 @@ def run_all_forked(found: list[Mutant], tests: list[str], timeout: float) -> int
         if not killed:
             survivors.append(mutant)
         print(f"[{number}/{len(found)}] {'killed ' if killed else 'SURVIVED'} {mutant}", flush=True)
+    report(found, survivors, tests, started)
+    return 0
+
+
+def report(found: list[Mutant], survivors: list[Mutant], tests: list[str], started: float) -> None:
+    """The score of a run and every surviving mutant, the same for both ways of running."""
     print(f"\n{len(found) - len(survivors)} of {len(found)} mutants killed, {len(survivors)} survived "
           f"({time.monotonic() - started:.0f} s); tests: {' '.join(tests)}")
     for mutant in survivors:
         print(f"  survived: {mutant}")
-    return 0
 
 
 if __name__ == "__main__":
