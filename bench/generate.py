@@ -473,7 +473,7 @@ def _event(
 
 MESSAGE_KINDS = [
     ("kickoff", "Kick-off announcement", "Why I am backing {{ campaign.title }}"),
-    ("first-sessions", "The first sessions", "{{ leader.first_name }}'s invitation: {{ campaign.title }}"),
+    ("first-sessions", "The first sessions", "{{ leader.first_name }}: join {{ campaign.title }}"),
     # Subjects stay within the 78 characters mail clients show (a longer one is a build warning).
     ("mid-point", "Half-way check-in", "Half-way: {{ campaign.title }}"),
     ("last-call", "Last call", "Last chance to join {{ campaign.title }}"),

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, vDuration, vText
-from icalendar import Event as CalendarEvent
+from icalendar import vDDDTypes
 
 from ..model import Campaign, Event
 
@@ -107,28 +106,15 @@ def build_calendar(
         raise ValueError(f"refresh_hours must be at least 1, not {refresh_hours}")
     ordered = sort_calendar_entries(entries)
 
-    calendar = Calendar()
-    calendar.add("PRODID", PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("METHOD", "PUBLISH")
     # X- properties are TEXT unless said otherwise (RFC 5545 3.8.8.2), so a comma, semicolon or
     # backslash is escaped; VALUE=TEXT says so to readers that otherwise keep an X- value raw
     # (ical.js, icalendar), so that they too read "a, b" and not "a\, b". The name is one line;
     # the description keeps its paragraphs as \n.
-    text = {"VALUE": "TEXT"}
-    calendar.add("X-WR-CALNAME", vText(" ".join(clean_ical_text(name).split())), parameters=text)
-    if description:
-        calendar.add("X-WR-CALDESC", vText(clean_ical_text(description)), parameters=text)
-    if subscribable:
-        refresh = dt.timedelta(hours=refresh_hours)
-        calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
-        calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
-
-    head: bytes = calendar.to_ical()
+    head = _calendar_head(" ".join(clean_ical_text(name).split()), clean_ical_text(description) if description else "",
+                          refresh_hours if subscribable else 0)
     task_ical = b"".join(_task_ical(task) for task in sorted(tasks, key=lambda task: (task.day, task.uid)))
     if not ordered:
-        return head[: -len(_CALENDAR_END)] + task_ical + _CALENDAR_END if tasks else head
+        return head + task_ical + _CALENDAR_END
     # An event is in three calendars (its own, its campaign's, everyone's) and a zone in most:
     # each VEVENT and VTIMEZONE is written out once, and the calendar assembled from the pieces:
     # the calendar's properties, the VTIMEZONEs (sorted by TZID), then the VEVENTs.
@@ -146,10 +132,98 @@ def build_calendar(
         _vtimezone_ical(tzid, dt.date(min(years[tzid]), 1, 1), dt.date(max(years[tzid]) + 1, 1, 1))
         for tzid in sorted(tzids)
     )
-    return head[: -len(_CALENDAR_END)] + zones + b"".join(ical for ical, _ in pieces) + task_ical + _CALENDAR_END
+    return head + zones + b"".join(ical for ical, _ in pieces) + task_ical + _CALENDAR_END
 
 
 _CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Content lines, written directly. The calendar, its VEVENTs and tasks are written line by line
+# as the icalendar library writes them (its property order: the component's canonical order, then
+# the rest alphabetically; its TEXT escaping and its folding), which is ~20x faster than building
+# its component objects for each of the thousands of entries a site publishes.
+# tests/test_calendar_writer.py checks the bytes against icalendar's for awkward values.
+# ---------------------------------------------------------------------------------------------
+
+
+def _text(value: str) -> str:
+    """A TEXT value escaped as RFC 5545 3.3.11 asks (and as icalendar does, in its order)."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+_FOLD_AT = 74  # bytes on a line before the fold (75 with the leading space of a continuation)
+
+
+def _fold(line: str) -> bytes:
+    """``line`` as CRLF-ended bytes, folded before any 75th octet, never inside a UTF-8 character
+    and never right after a backslash or caret (an escape stays on one line, as icalendar keeps it)."""
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
+        return data + b"\r\n"
+    chunks = []
+    start = 0
+    while len(data) - start > _FOLD_AT:
+        end = start + _FOLD_AT
+        while data[end] & 0xC0 == 0x80:  # not a character's first byte: the character moves down
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        chunks.append(data[start:end])
+        start = end
+    chunks.append(data[start:])
+    return b"\r\n ".join(chunks) + b"\r\n"
+
+
+def _utc_stamp(moment: dt.datetime) -> str:
+    return f"{moment:%Y%m%dT%H%M%S}Z"
+
+
+def _moment(name: str, moment: dt.datetime) -> tuple[bytes, str | None]:
+    """DTSTART/DTEND of a moment (UTC with a Z, otherwise the wall time with its zone's TZID), and the TZID."""
+    tzid: str | None = vDDDTypes(moment).params.get("TZID")  # icalendar's reading of the zone, as before
+    text = f"{moment:%Y%m%dT%H%M%S}" + ("" if tzid else "Z")
+    return _fold(f"{name};TZID={tzid}:{text}" if tzid else f"{name}:{text}"), tzid
+
+
+def _duration(span: dt.timedelta) -> str:
+    """An RFC 5545 DURATION (``PT9H``, ``P1DT9H``, ``-PT15M``), written as icalendar writes it."""
+    sign = "-" if span.days < 0 else ""
+    span = -span if span.days < 0 else span
+    hours, rest = divmod(span.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    time = ""
+    if span.seconds:
+        time = "T" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes or (hours and seconds) else "")
+        time += f"{seconds}S" if seconds else ""
+    return f"{sign}P{time}" if span.days == 0 and time else f"{sign}P{span.days}D{time}"
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar_head(name: str, description: str, refresh_hours: int) -> bytes:
+    """BEGIN:VCALENDAR and the calendar's properties, in icalendar's order."""
+    lines = [
+        _fold("BEGIN:VCALENDAR"),
+        _fold("VERSION:2.0"),
+        _fold(f"PRODID:{_text(PRODID)}"),
+        _fold("CALSCALE:GREGORIAN"),
+        _fold("METHOD:PUBLISH"),
+    ]
+    if description:
+        lines.append(_fold(f"X-WR-CALDESC;VALUE=TEXT:{_text(description)}"))
+    lines.append(_fold(f"X-WR-CALNAME;VALUE=TEXT:{_text(name)}"))
+    if refresh_hours:
+        refresh = _duration(dt.timedelta(hours=refresh_hours))
+        lines += [_fold(f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}"), _fold(f"X-PUBLISHED-TTL:{refresh}")]
+    return b"".join(lines)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -157,37 +231,30 @@ def _vevent_ical(
     campaign_id: str, event: Event, url: str | None, description: str, stamp: dt.datetime
 ) -> tuple[bytes, frozenset[str]]:
     """A VEVENT written out, with the TZIDs it needs; a pure function of its arguments."""
-    vevent = _make_vevent(campaign_id, event, url, description, stamp)
-    holder = Calendar()
-    holder.add_component(vevent)
-    return vevent.to_ical(), frozenset(holder.get_missing_tzids())
-
-
-def _make_vevent(campaign_id: str, event: Event, url: str | None, description: str, stamp: dt.datetime) -> CalendarEvent:
     if stamp.tzinfo is None or stamp.utcoffset() is None:
         raise ValueError(f"{event.source}: calendar stamp must be time-zone aware, got {stamp.isoformat()}")
-    stamp = stamp.astimezone(dt.timezone.utc)
-
-    vevent = CalendarEvent()
-    vevent.add("UID", event_uid(campaign_id, event.id))
-    vevent.add("DTSTAMP", stamp)
-    vevent.add("LAST-MODIFIED", stamp)
-    vevent.add("DTSTART", zoned_or_utc(event.starts))
-    vevent.add("DTEND", zoned_or_utc(event.ends))
-    vevent.add("SUMMARY", clean_ical_text(event.title))
+    stamped = _utc_stamp(stamp.astimezone(dt.timezone.utc))
+    (starts, start_zone), (ends, end_zone) = _moment("DTSTART", zoned_or_utc(event.starts)), _moment("DTEND", zoned_or_utc(event.ends))
     place = event.location or event.online
-    if place:
-        vevent.add("LOCATION", clean_ical_text(place))
-    if url:
-        vevent.add("URL", url)
-    if description:
-        vevent.add("DESCRIPTION", clean_ical_text(description))
-    vevent.add("STATUS", "CANCELLED" if event.cancelled else "CONFIRMED")
     # A cancellation is a revision of the published event; clients only apply
     # it over a copy they already have when the sequence number has grown.
-    vevent.add("SEQUENCE", 1 if event.cancelled else 0)
-    vevent.add("CATEGORIES", [clean_ical_text(event.type_label)])
-    return vevent
+    lines = [
+        _fold("BEGIN:VEVENT"),
+        _fold(f"SUMMARY:{_text(clean_ical_text(event.title))}"),
+        starts,
+        ends,
+        _fold(f"DTSTAMP:{stamped}"),
+        _fold(f"UID:{_text(event_uid(campaign_id, event.id))}"),
+        _fold(f"SEQUENCE:{1 if event.cancelled else 0}"),
+        _fold(f"CATEGORIES:{_text(clean_ical_text(event.type_label))}"),
+        *([_fold(f"DESCRIPTION:{_text(clean_ical_text(description))}")] if description else []),
+        _fold(f"LAST-MODIFIED:{stamped}"),
+        *([_fold(f"LOCATION:{_text(clean_ical_text(place))}")] if place else []),
+        _fold(f"STATUS:{'CANCELLED' if event.cancelled else 'CONFIRMED'}"),
+        *([_fold(f"URL:{url}")] if url else []),
+        _fold("END:VEVENT"),
+    ]
+    return b"".join(lines), frozenset(zone for zone in (start_zone, end_zone) if zone)
 
 
 def zoned_or_utc(moment: dt.datetime) -> dt.datetime:
@@ -206,28 +273,30 @@ def _task_ical(task: TaskEntry) -> bytes:
     """A task as an all-day VEVENT (free time) with a display alarm on its day."""
     if task.stamp.tzinfo is None or task.stamp.utcoffset() is None:
         raise ValueError(f"{task.uid}: calendar stamp must be time-zone aware, got {task.stamp.isoformat()}")
-    stamp = task.stamp.astimezone(dt.timezone.utc)
-    vevent = CalendarEvent()
-    vevent.add("UID", task.uid)
-    vevent.add("DTSTAMP", stamp)
-    vevent.add("LAST-MODIFIED", stamp)
-    vevent.add("DTSTART", task.day)
-    vevent.add("DTEND", task.day + dt.timedelta(days=1))
-    summary = " ".join(clean_ical_text(task.summary).split())
-    vevent.add("SUMMARY", summary)
-    if task.url:
-        vevent.add("URL", task.url)
-    vevent.add("DESCRIPTION", clean_ical_text(task.description))
-    vevent.add("TRANSP", "TRANSPARENT")
-    vevent.add("STATUS", "CONFIRMED")
-    vevent.add("SEQUENCE", 0)
-    alarm = Alarm()
-    alarm.add("ACTION", "DISPLAY")
-    alarm.add("DESCRIPTION", summary)
-    alarm.add("TRIGGER", task.alarm_after, parameters={"RELATED": "START"})
-    vevent.add_component(alarm)
-    ical: bytes = vevent.to_ical()
-    return ical
+    stamped = _utc_stamp(task.stamp.astimezone(dt.timezone.utc))
+    summary = _text(" ".join(clean_ical_text(task.summary).split()))
+    trigger = _duration(task.alarm_after)
+    lines = [
+        _fold("BEGIN:VEVENT"),
+        _fold(f"SUMMARY:{summary}"),
+        _fold(f"DTSTART;VALUE=DATE:{task.day:%Y%m%d}"),
+        _fold(f"DTEND;VALUE=DATE:{task.day + dt.timedelta(days=1):%Y%m%d}"),
+        _fold(f"DTSTAMP:{stamped}"),
+        _fold(f"UID:{_text(task.uid)}"),
+        _fold("SEQUENCE:0"),
+        _fold(f"DESCRIPTION:{_text(clean_ical_text(task.description))}"),
+        _fold(f"LAST-MODIFIED:{stamped}"),
+        _fold("STATUS:CONFIRMED"),
+        _fold("TRANSP:TRANSPARENT"),
+        *([_fold(f"URL:{task.url}")] if task.url else []),
+        _fold("BEGIN:VALARM"),
+        _fold("ACTION:DISPLAY"),
+        _fold(f"DESCRIPTION:{summary}"),
+        _fold(f"TRIGGER;RELATED=START:{trigger}"),
+        _fold("END:VALARM"),
+        _fold("END:VEVENT"),
+    ]
+    return b"".join(lines)
 
 
 def clean_ical_text(text: str) -> str:
