@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,10 @@ def test_the_brief_tells_the_story_only_once_it_is_published(build_portal: Build
     assert ("Forty fewer resignations" in text) is told
     assert ("Practice beats theory" in site.text("campaigns/coaching/brief/")) is told
     assert ("Forty fewer resignations" in site.text("search/search_index.json")) is told
+    # Search finds the story on the campaign page; the brief, a printout of it, is not indexed.
+    locations = {entry["location"] for entry in json.loads(site.text("search/search_index.json"))["docs"]}
+    assert "campaigns/coaching/" in locations
+    assert not any(location.startswith("campaigns/coaching/brief/") for location in locations)
     # What the brief always has: the business case, each KPI with its level, sponsors, dates, a link back.
     assert "Regretted attrition is 14%." in text and "Cut it to 10%." in text
     assert [name.get_text() for name in brief.select(".portal-kpi__name")][:2] == ["Deals won", "Attrition"]

@@ -250,6 +250,8 @@ def brief_page(scope: Scope, campaign: Campaign) -> PageSpec:
         },
         description=f"Executive brief: {scope.text(campaign.business_case.outcome)}"[:200],
         scheduled_for=scope.public.schedule_of(campaign),
+        # A printout of the campaign page's own text: search finds the campaign page instead.
+        searchable=False,
     )
 
 
