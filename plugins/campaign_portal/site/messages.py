@@ -219,12 +219,14 @@ def _rendered_message(
         # costs its time once per build, not once per leader.
         # A copy that differs from its template's others only in the leader's plain words takes
         # their one rendering (_SharedBody); it rendered clean, so there is nothing to notice.
-        body_html = shared[0].html(body, shared[1]) if shared is not None else None
+        shared_copy = shared[0].rendering(body, shared[1]) if shared is not None else None
         notice = None
-        if body_html is None:
+        if shared_copy is not None:
+            body_html, body_text = shared_copy
+        else:
             body_html = markup.html(body, budget=source)
             notice = markup.notice(body, what=BODY, budget=source)
-        body_text = html_to_text(str(body_html))
+            body_text = html_to_text(str(body_html))
         short_text = " ".join(markup.text(short, budget=(source, "short")).split()) if short else None
         eml = build_eml(subject, body_text, str(body_html), sender=leader.email)
         return body_html, body_text, short_text, mailto_link(subject, body_text), eml, notice
@@ -266,7 +268,8 @@ class _SharedBody:
         self._shared: SharedRendering | None = None
         self._made = False
 
-    def html(self, body: str, leader_ctx: dict[str, Any]) -> Markup | None:
+    def rendering(self, body: str, leader_ctx: dict[str, Any]) -> tuple[Markup, str] | None:
+        """This leader's copy ``body`` as HTML and as plain text, taken from the shared rendering; or None."""
         if not self._made:
             self._made = True
             probe = {**self._context, "leader": dict(self._tokens)}
@@ -278,8 +281,8 @@ class _SharedBody:
         if self._shared is None:
             return None
         values = {token: leader_ctx.get(key) for key, token in self._tokens.items()}
-        html = self._shared.html_for(body, values)
-        return Markup(html) if html is not None else None
+        found = self._shared.rendering_for(body, values)
+        return (Markup(found[0]), found[1]) if found is not None else None
 
 
 def _letters(number: int) -> str:

@@ -28,6 +28,7 @@ import time
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from html.parser import HTMLParser
 from types import FrameType
@@ -405,15 +406,33 @@ class SharedRendering:
 
     def html_for(self, text: str, values: dict[str, Any]) -> str | None:
         """The rendering of ``text`` if it is ``self.text`` with ``values`` (token -> value) put in, else None."""
+        found = self.rendering_for(text, values)
+        return found[0] if found is not None else None
+
+    def rendering_for(self, text: str, values: dict[str, Any]) -> tuple[str, str] | None:
+        """``text``'s rendering and its plain text (``html_to_text``) if ``text`` is ``self.text`` with
+        ``values`` (token -> value) put in, else None."""
         if len(text) > MAX_MARKDOWN_CHARS:
             return None
-        for token in set(self.tokens.findall(self.text)):
+        used = set(self.tokens.findall(self.text))
+        for token in used:
             value = values.get(token)
             if not isinstance(value, str) or not _INERT.fullmatch(value):
                 return None
         if self.tokens.sub(lambda found: values[found.group()], self.text) != text:
             return None
-        return self.tokens.sub(lambda found: values[found.group()], self.html)
+        html = self.tokens.sub(lambda found: values[found.group()], self.html)
+        # The plain text takes the same replacement, unless two tokens stand for one word: a link
+        # whose text and address differed in the probe could then read the same, which the plain
+        # text writes differently (no address after the text).
+        if len({values[token] for token in used}) < len(used):
+            return html, html_to_text(html)
+        return html, self.tokens.sub(lambda found: values[found.group()], self.plain)
+
+    @cached_property
+    def plain(self) -> str:
+        """The probe's plain text, tokens included."""
+        return html_to_text(self.html)
 
 
 def _describe(rendered: _Rendered, what: str) -> str | None:
