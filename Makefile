@@ -20,8 +20,9 @@ setup: $(STAMP)
 # ENGINE=properdocs serves and builds with ProperDocs instead of MkDocs (README, "Engine").
 ENGINE ?= mkdocs
 
+# --dirty: each rebuild writes only what the edit changed; the portal makes that exact (README, "Serve").
 serve: setup
-	$(BIN)/$(ENGINE) serve -f mkdocs.yml --dev-addr localhost:8000
+	$(BIN)/$(ENGINE) serve --dirty -f mkdocs.yml --dev-addr localhost:8000
 
 # Atomic: the new site replaces site/ only when the strict build succeeded (`portal build`).
 build: setup

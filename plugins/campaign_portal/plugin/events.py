@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 from markupsafe import escape
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -18,15 +19,17 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..load import LoadCache, screen_folder_files
-from ..model import Problem
+from ..model import Portal, Problem
 from ..pipeline import build_portal
 from ..publishing import NowError, preview_requested, read_now, withheld_photos
 from ..rules import urls
+from ..rules.schedule import changes_due, site_changes
 from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
 from ..writers.brand import brand_css
 from .config import PortalConfig, brand_problems, site_settings
 from .filters import base_of, page_environment
-from .nav import nest_children
+from .incremental import IncrementalBuilds, PortalFile
+from .nav import nest_children, title_generated_pages
 
 # Under mkdocs.plugins so that `mkdocs build --strict` counts the warnings; no prefix, so that
 # each problem reads exactly `campaigns/<file>.yml:<line>: <what is wrong>`.
@@ -41,6 +44,20 @@ PREVIEW_BANNER = "portal/partials/preview-banner.html"
 # Where the preview banner goes: Material's announcement bar, else the top of the body.
 _ANNOUNCE_SLOT = '<div data-md-component="announce">'
 _BODY_START = re.compile(r"<body[^>]*>")
+
+
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns on every ``--dirty`` build that navigation and links may be wrong; under
+    ``mkdocs serve --dirty`` the portal keeps them right (``IncrementalBuilds``), so it says that instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith("A 'dirty' build is being performed"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "campaign-portal: rebuilding only what the change touched (--dirty)", ()
+        return True
+
+
+DIRTY_NOTICE = _DirtyNotice()
 
 
 class CampaignPortalPlugin(BasePlugin[PortalConfig]):
@@ -59,6 +76,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         # on content (see LoadCache and OutputCache: never stale, never more than one build's worth).
         self.output_cache: OutputCache | None = None
         self.load_cache: LoadCache | None = None
+        # `mkdocs serve --dirty` only: what each rebuild needs to write no more than an edit changed.
+        self.incremental: IncrementalBuilds | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -67,6 +86,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         self.campaigns_path = Path()
         self.specs: dict[str, PageSpec] = {}
         self.env: jinja2.Environment | None = None
+        self._portal: tuple[Portal, frozenset[int]] | None = None  # for the moments the site changes by itself
 
     def request_preview_build(self) -> None:
         """Make the next build (and only the next) a preview: drafts and scheduled items shown."""
@@ -77,6 +97,14 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         self.preview_build, self._preview_requested = self._preview_requested and command == "build", False
         self.output_cache = OutputCache() if self.is_serve else None
         self.load_cache = LoadCache() if self.is_serve else None
+        self.incremental = IncrementalBuilds() if self.is_serve and dirty else None
+        build_log = logging.getLogger(mkdocs_build.__name__)
+        build_log.removeFilter(DIRTY_NOTICE)
+        if self.incremental is not None:
+            build_log.addFilter(DIRTY_NOTICE)
+
+    def on_shutdown(self) -> None:
+        logging.getLogger(mkdocs_build.__name__).removeFilter(DIRTY_NOTICE)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
@@ -115,9 +143,10 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         assert self.now is not None
         for problem in screen_content(files, config):
             log.warning(str(problem))
+        settings = self.site_settings(config)
         built = build_portal(
             self.campaigns_path,
-            self.site_settings(config),
+            settings,
             now=self.now,
             preview=self.preview,
             display_root=Path(config.config_file_path or ".").parent,
@@ -127,6 +156,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         )
         for problem in built.problems:
             log.warning(str(problem))
+        self._portal = (built.loaded.portal, settings.working_days)
         for photo in withheld_photos(built.loaded.portal, built.public):
             photo_file = files.get_file_from_path(photo)
             if photo_file is not None:
@@ -137,22 +167,22 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
     def _add_content(self, files: Files, config: MkDocsConfig, content: SiteContent) -> None:
         taken = {file.dest_uri: file for file in files}
         for uri in ASSET_URIS.values():
-            asset = File.generated(config, uri, abs_src_path=str(ASSETS_DIR / Path(uri).name))
+            asset = PortalFile.generated(config, uri, abs_src_path=str(ASSETS_DIR / Path(uri).name))
             self._add(files, taken, asset, "the portal's assets")
         brand = self.config.brand
         if brand.primary or brand.accent:
-            stylesheet = File.generated(config, BRAND_CSS_URI, content=brand_css(brand.primary, brand.accent))
+            stylesheet = PortalFile.generated(config, BRAND_CSS_URI, content=brand_css(brand.primary, brand.accent))
             self._add(files, taken, stylesheet, "the brand's colours")
         if brand.logo and files.get_file_from_path(brand.logo) is None:
             log.warning(f"mkdocs.yml: the brand's 'logo' names content/{brand.logo}, which does not exist")
         for spec in content.pages:
             # Leaf pages join the navigation through on_nav, under their index page, or not at all.
             inclusion = InclusionLevel.NOT_IN_NAV if spec.nav_parent or not spec.in_nav else InclusionLevel.INCLUDED
-            file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
+            file = PortalFile.generated(config, spec.src_uri, content="", inclusion=inclusion)
             if self._add(files, taken, file, f"the generated page '{spec.title}'"):
                 self.specs[spec.src_uri] = spec
         for generated in content.files:
-            self._add(files, taken, File.generated(config, generated.uri, content=generated.content), generated.what)
+            self._add(files, taken, PortalFile.generated(config, generated.uri, content=generated.content), generated.what)
 
     def _add(self, files: Files, taken: dict[str, File], file: File, what: str) -> bool:
         existing = taken.get(file.dest_uri) or files.get_file_from_path(file.src_uri)
@@ -170,10 +200,40 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         """The site-wide settings the core needs, read from mkdocs.yml and this plugin's options."""
         return site_settings(self.config, config.site_name, config.site_url)
 
+    @event_priority(-50)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """List campaign pages under the Campaigns index, as a section the index page heads."""
+        """List campaign pages under the Campaigns index, as a section the index page heads.
+
+        Late, so that under ``mkdocs serve --dirty`` the navigation is final when the plugin
+        decides which pages this build writes (``IncrementalBuilds``, before MkDocs reads any page)."""
         nest_children(nav, files, self.specs)
+        title_generated_pages(nav, self.specs)
+        if self.incremental is not None:
+            assert self.now is not None
+            built = self.incremental.plan(
+                config,
+                files,
+                nav,
+                self.specs,
+                template_dirs=self._template_dirs(config),
+                environment=self._environment(config),
+                extra=f"preview={self.preview}",
+                now=self.now,
+                changes_between=self._site_changes_between,
+            )
+            log.debug(f"campaign-portal: this rebuild writes {built} pages")
         return nav
+
+    def _site_changes_between(self, since: dt.datetime, now: dt.datetime) -> bool:
+        """Whether the site changes by itself after ``since`` and no later than ``now`` (``portal due``'s list)."""
+        if self._portal is None:
+            return True
+        portal, working_days = self._portal
+        return bool(changes_due(site_changes(portal, working_days), since, now))
+
+    def _template_dirs(self, config: MkDocsConfig) -> list[str]:
+        custom = [config.theme.custom_dir] if config.theme.custom_dir else []
+        return [*custom, str(TEMPLATES_DIR)]
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         spec = self.specs.get(page.file.src_uri)
@@ -213,6 +273,23 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
             return output.replace(_ANNOUNCE_SLOT, _ANNOUNCE_SLOT + banner, 1)
         body = _BODY_START.search(output)
         return output[: body.end()] + banner + output[body.end() :] if body else banner + output
+
+    @event_priority(-100)
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        """After Material's search indexed the page (priority 0): keep its entries for later rebuilds."""
+        if self.incremental is not None:
+            self.incremental.page_built(page, config)
+        return context
+
+    @event_priority(100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Before Material's search writes its index (priority 0): the whole index; stale outputs removed."""
+        if self.incremental is not None:
+            self.incremental.finish(config, self.specs)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.incremental is not None:
+            self.incremental.abandon()
 
     def _environment(self, config: MkDocsConfig) -> jinja2.Environment:
         if self.env is None:

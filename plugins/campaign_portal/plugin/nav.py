@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -44,3 +45,16 @@ def _nest_under(nav: Navigation, index: Page, pages: list[Page]) -> None:
     nav.pages[position:position] = pages
     for previous, following in zip(nav.pages, nav.pages[1:], strict=False):
         previous.next_page, following.previous_page = following, previous
+
+
+def title_generated_pages(nav: Navigation, specs: dict[str, PageSpec]) -> None:
+    """Give each generated page in the navigation its title now, as it will read once built.
+
+    A page's title is otherwise known only once MkDocs has read it; under ``mkdocs serve --dirty``
+    the pages an edit did not change are not read, and the navigation of the pages that are
+    rebuilt must still name them. Titles from mkdocs.yml's ``nav`` stay as they are.
+    """
+    for page in nav.pages:
+        spec = specs.get(page.file.src_uri)
+        if spec is not None and page.title is None:
+            page.title = str(escape(spec.title))

@@ -105,12 +105,19 @@ def leader_calendar(scope: Scope, leader: Leader, pairs: list[EventPair], messag
     with its text and an alarm in the morning."""
     entries = [calendar_entry(scope, campaign, event) for campaign, event in pairs]
     tasks = [_task_entry(scope, message) for message in messages]
-    return calendar.build_calendar(
-        entries,
-        name=f"{leader.name}: what to send · {scope.settings.site_name}",
-        description=f"The events {leader.name} hosts, and the day each message and reminder is due.",
-        subscribable=True,
-        tasks=tasks,
+    name = f"{leader.name}: what to send · {scope.settings.site_name}"
+    description = f"The events {leader.name} hosts, and the day each message and reminder is due."
+    # Kept across serve rebuilds while its entries are the same (as calendar_file's).
+    key = (
+        "leader calendar",
+        name,
+        description,
+        tuple((entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp) for entry in entries),
+        tuple(tasks),
+    )
+    return scope.cache.get(
+        key,
+        lambda: calendar.build_calendar(entries, name=name, description=description, subscribable=True, tasks=tasks),
     )
 
 

@@ -1,0 +1,140 @@
+"""The pieces of ``mkdocs serve --dirty`` made exact (plugin/incremental.py, plugin/material_search.py).
+
+The whole, with a real server and every kind of edit, is tests/test_serve_dirty.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from campaign_portal.plugin import material_search
+from campaign_portal.plugin.incremental import HELPERS, _same_time, delete_outputs, same_spec
+from campaign_portal.site import PageSpec
+
+from conftest import EXAMPLE_NOW, PROJECT_ROOT, prepare_project
+
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+def _spec(**context: object) -> PageSpec:
+    return PageSpec(src_uri="x/index.md", url="x/", title="X", template="portal/x.html", context=dict(context))
+
+
+def test_a_spec_is_the_same_when_every_name_templates_read_is() -> None:
+    read = {"campaign", "events"}
+    last = _spec(campaign="a", events=[1, 2], portal=object(), markup=object())
+    assert same_spec(last, _spec(campaign="a", events=[1, 2], portal=object(), markup=object()), read)
+    assert not same_spec(last, _spec(campaign="b", events=[1, 2], portal=object(), markup=object()), read)
+    assert not same_spec(last, _spec(campaign="a", events=[1], portal=object(), markup=object()), read)
+    assert not same_spec(last, _spec(campaign="a", events=[1, 2], markup=object()), read), "a name gone"
+    assert not same_spec(None, last, read)
+    retitled = PageSpec(src_uri="x/index.md", url="x/", title="Y", template="portal/x.html", context=last.context)
+    assert not same_spec(last, retitled, read)
+    assert {"markup", "phase_of", "is_past", "now", "today", "tag_slug"} <= HELPERS
+
+
+def test_time_is_the_same_until_the_site_changes_by_itself_or_the_day_turns() -> None:
+    morning = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.timezone.utc)
+    noon = morning.replace(hour=12)
+    asked: list[tuple[dt.datetime, dt.datetime]] = []
+
+    def none_between(since: dt.datetime, now: dt.datetime) -> bool:
+        asked.append((since, now))
+        return False
+
+    assert _same_time(morning, morning, lambda since, now: True)
+    assert _same_time(morning, noon, none_between) and asked == [(morning, noon)]
+    assert _same_time(noon, morning, none_between) and asked[-1] == (morning, noon)
+    assert not _same_time(morning, noon, lambda since, now: True)
+    assert not _same_time(morning, morning + dt.timedelta(days=1), none_between)
+
+
+def test_outputs_are_deleted_with_the_folders_they_leave_empty_and_nothing_outside(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for uri in ("a/b/index.html", "a/keep.html", "c/index.html"):
+        (site / uri).parent.mkdir(parents=True, exist_ok=True)
+        (site / uri).write_text(uri)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's")
+    delete_outputs(site, ["a/b/index.html", "c/index.html", "../outside.txt", "missing.html"])
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == ["a", "a/keep.html"]
+    assert outside.exists()
+
+
+def _config(root: Path, site_dir: Path) -> MkDocsConfig:
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site_dir))
+    config.site_url = SERVE_URL
+    return config
+
+
+def test_materials_search_index_is_the_list_the_portal_hands_it(tmp_path: Path) -> None:
+    """What material_search relies on in the installed Material: fails when an upgrade changes it."""
+    root = prepare_project(tmp_path / "project")
+    config = _config(root, tmp_path / "site")
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        plugin = material_search.search_plugin(config)
+        assert plugin is not None and not material_search.other_search_plugin(config)
+        config = config.plugins.on_config(config)
+        entries = material_search.entries_so_far(plugin)
+        assert entries == [] and entries is plugin.search_index.entries
+        plugin.search_index_prev = type(plugin.search_index)(**plugin.config)
+        plugin.search_index_prev.entries = [{"location": "stale/", "title": "Stale", "text": ""}]
+        mine = [{"location": "a/", "title": "A", "text": "a"}, {"location": "b/#x", "title": "B", "text": "b"}]
+        material_search.replace_entries(plugin, mine)
+        plugin.on_post_build(config=config)
+        written = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert written["docs"] == mine
+    finally:
+        config.plugins.on_shutdown()
+
+
+def test_a_dirty_rebuild_writes_only_what_an_edit_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_NOW", EXAMPLE_NOW)
+    names = ("leaders.yml", "coaching-for-growth.yml", "consultative-selling.yml")
+    root = prepare_project(tmp_path / "project", {n: (PROJECT_ROOT / "campaigns" / n).read_text() for n in names})
+    site = tmp_path / "site"
+    config = _config(root, site)
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        build(config, serve_url=SERVE_URL, dirty=True)
+        before = _mtimes(site)
+        edited = root / "campaigns" / "consultative-selling.yml"
+        text = edited.read_text(encoding="utf-8")
+        old = "    location: New York office, 28th floor, Hudson room\n"
+        assert text.count(old) == 1
+        edited.write_text(text.replace(old, "    location: New York office, 29th floor\n"), encoding="utf-8")
+        build(_config(root, site), serve_url=SERVE_URL, dirty=True)
+        after = _mtimes(site)
+        build(_config(root, site), serve_url=SERVE_URL, dirty=True)  # nothing changed
+        again = _mtimes(site)
+    finally:
+        config.plugins.on_shutdown()
+    # What MkDocs and Material write on every build whatever changed.
+    always = {"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+    assert sorted(uri for uri in again if again[uri] != after[uri] and uri not in always) == []
+    rewritten = sorted(uri for uri in after if after[uri] != before.get(uri) and uri not in always)
+    pages = [uri for uri in rewritten if uri.endswith(".html")]
+    assert "campaigns/consultative-selling/events/discovery-workshop-new-york/index.html" in pages
+    # Pages whose context holds the edited campaign are built again (their HTML may show the change);
+    # the other campaign's pages, the hand-written ones and every file not a page stay as they were.
+    assert [uri for uri in rewritten if uri.startswith("campaigns/coaching-for-growth/")] == []
+    assert [uri for uri in rewritten if uri.split("/")[0] in ("authoring", "format", "publishing")] == []
+    # A file that is not a page is written when its bytes change: exactly those that show the edit.
+    showing = sorted(
+        uri
+        for uri in after
+        if not uri.endswith(".html") and uri not in always and b"29th floor" in (site / uri).read_bytes()
+    )
+    assert [uri for uri in rewritten if not uri.endswith(".html")] == showing != []
+
+
+def _mtimes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
