@@ -93,7 +93,7 @@ def test_materials_search_index_is_the_list_the_portal_hands_it(tmp_path: Path) 
         written = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
         assert written["docs"] == mine
     finally:
-        config.plugins.on_shutdown()
+        _end_serve(config)
 
 
 def test_a_dirty_rebuild_writes_only_what_an_edit_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,7 +116,7 @@ def test_a_dirty_rebuild_writes_only_what_an_edit_changed(tmp_path: Path, monkey
         build(_config(root, site), serve_url=SERVE_URL, dirty=True)  # nothing changed
         again = _mtimes(site)
     finally:
-        config.plugins.on_shutdown()
+        _end_serve(config)
     # What MkDocs and Material write on every build whatever changed.
     always = {"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
     assert sorted(uri for uri in again if again[uri] != after[uri] and uri not in always) == []
@@ -134,6 +134,15 @@ def test_a_dirty_rebuild_writes_only_what_an_edit_changed(tmp_path: Path, monkey
         if not uri.endswith(".html") and uri not in always and b"29th floor" in (site / uri).read_bytes()
     )
     assert [uri for uri in rewritten if not uri.endswith(".html")] == showing != []
+
+
+def _end_serve(config: MkDocsConfig) -> None:
+    """What a serve process ending would drop: MkDocs keeps plugin instances for the whole process,
+    and Material's search would otherwise merge this index into a later build's in this process."""
+    config.plugins.on_shutdown()
+    plugin = material_search.search_plugin(config)
+    if plugin is not None:
+        plugin.search_index_prev = None
 
 
 def _mtimes(site: Path) -> dict[str, int]:

@@ -137,6 +137,7 @@ class IncrementalBuilds:
             or not _same_time(last.now, now, changes_between)
         )
         read = _names_templates_read(environment, template_dirs, signature) - HELPERS
+        compared: dict[tuple[int, int], bool] = {}
         page_set_changed = last is None or last.pages != pages
         in_nav = {page.file.src_uri for page in nav.pages}
         built = 0
@@ -144,7 +145,9 @@ class IncrementalBuilds:
             if file.is_documentation_page():
                 spec = specs.get(file.src_uri)
                 if spec is not None and isinstance(file, PortalFile):
-                    file.portal_modified = everything or last is None or not same_spec(last.specs.get(file.src_uri), spec, read)
+                    file.portal_modified = everything or last is None or not same_spec(
+                        last.specs.get(file.src_uri), spec, read, compared
+                    )
                 elif type(file) is File or isinstance(file, PortalFile):
                     file.__class__ = PortalFile  # a hand-written page: see PortalFile
                     assert isinstance(file, PortalFile)
@@ -209,18 +212,40 @@ def _same_time(last: dt.datetime, now: dt.datetime, changes_between: Callable[[d
     return not changes_between(min(last, now), max(last, now))
 
 
-def same_spec(last: PageSpec | None, spec: PageSpec, read: frozenset[str] | set[str]) -> bool:
+def same_spec(
+    last: PageSpec | None,
+    spec: PageSpec,
+    read: frozenset[str] | set[str],
+    compared: dict[tuple[int, int], bool] | None = None,
+) -> bool:
     """Whether a page made from ``spec`` is the one made from ``last``: the same fields, and the same
-    value under each context name in ``read`` (the names templates read; helpers compared elsewhere)."""
+    value under each context name in ``read`` (the names templates read; helpers compared elsewhere).
+
+    ``compared`` remembers comparisons by the two values' ids, for values many pages share (the
+    leaders); its caller keeps both builds' specs, so no id is reused meanwhile."""
     if last is None:
         return False
-    for name in (f.name for f in fields(PageSpec)):
-        if name != "context" and getattr(last, name) != getattr(spec, name):
+    for name in _SPEC_FIELDS:
+        if getattr(last, name) != getattr(spec, name):
             return False
     before, after = last.context, spec.context
     if before.keys() != after.keys():
         return False
-    return all(before[name] == after[name] for name in after if name in read)
+    if compared is None:
+        compared = {}
+    for name, value in after.items():
+        if name in read:
+            old = before[name]
+            key = (id(old), id(value))
+            same = compared.get(key)
+            if same is None:
+                same = compared[key] = bool(old == value)
+            if not same:
+                return False
+    return True
+
+
+_SPEC_FIELDS = tuple(f.name for f in fields(PageSpec) if f.name != "context")
 
 
 _read_names: dict[str, frozenset[str]] = {}
