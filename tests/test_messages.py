@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from campaign_portal.load import load_portal
 from campaign_portal.model import SourceRef, TemplateText
@@ -463,3 +465,77 @@ def test_a_message_for_several_leaders_is_formatted_once_and_each_copy_is_their_
         assert "<p>Hi <strong>team</strong>,</p>" in html
         assert text.rstrip().endswith(name)
         assert "Qzxj" not in html + text
+
+
+# -- templates parsed once per shape -------------------------------------------------------
+
+_PIECES = [
+    "Hi team,", " ", "\n", "\n\n", "**", "{", "}", "%", "#", "50% off", "{{ campaign.title }}", "{{ leader.first_name }}",
+    "{{ event.starts | date('d MMM') }}", '{{ "}}" }}', "{{ 'a' ~ \"b\" }}", "{{ x\n }}", "{{-x}}", "{{ x -}}", "{{{ x }}}",
+    "{{ f( }}", ")", "{% if next_event %}", "{%- if x %}", "{% if x -%}", "{%+ if x %}", "{% else %}", "{% endif %}",
+    "{% for event in events[:3] %}", "{% endfor %}", "{% raw %}", "{% endraw %}", "{# note #}", "\r\n", "{% set a = 1 %}",
+    "{{ leader._secret }}", "{{ x | nosuch }}", "{%", "}}", "\x00",
+]  # fmt: skip
+
+
+def _direct(text: str, markdown: bool) -> Any:
+    """What Jinja's own parse of ``text`` gives: the shared code and the texts, or the error and its line."""
+    from campaign_portal.text import templates
+
+    try:
+        return templates._compile_text(text, markdown)
+    except Exception as error:  # the same error must come out of both ways
+        return (type(error), str(error), getattr(error, "lineno", None))
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.booleans())
+@example(["Hi team,", " ", "{{-x}}"], True)  # whitespace control takes the space before or after the tag
+@example(["Hi team,", " ", "{%- if x %}", "{% endif %}"], True)
+@example(["{% if x -%}", " ", "Hi team,", "{% endif %}"], False)
+@example(["{{ x -}}", " ", "Hi team,"], False)
+@example(["Hi team,", "{% raw %}", "{{ x }}", "{% endraw %}"], True)
+@example(["Hi team,", " ", "{# note #}", " ", "{{ x }}"], True)
+@example(["Hi team,", "\r\n", "{{ x }}", "\r\n"], True)
+@settings(max_examples=400, deadline=None)
+def test_a_template_compiled_by_its_shape_is_the_template_as_written(pieces: list[str], markdown: bool) -> None:
+    """Templates are parsed once per shape (tags and line breaks, with each run of words replaced
+    by a marker); the result is what parsing the template itself gives: the same compiled code,
+    the same words in the same order, the same error at the same line."""
+    from campaign_portal.text import templates
+
+    text = "".join(pieces)
+    templates._compile.cache_clear()
+    try:
+        by_shape: Any = templates._compile(text, markdown)
+    except Exception as error:
+        by_shape = (type(error), str(error), getattr(error, "lineno", None))
+    expected = _direct(text, markdown)
+    if isinstance(expected[0], type):
+        assert by_shape == expected
+    else:
+        assert by_shape[0] is expected[0] and by_shape[1] == expected[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "reworded"),
+    [
+        ("Hi {{ leader.first_name }}\n", "Dear {{ leader.first_name }}\n"),  # Jinja drops the last line break
+        ("Hi {{ leader.first_name }}\n\n", "Hello, {{ leader.first_name }}\n\n"),
+        ("{{ leader.first_name }}", "{{ leader.first_name }}"),
+        ("Hello\nthere\n", "Good\nmorning\n"),
+        ("Hello\nthere", "Good\nmorning"),
+        ("Line\n{% if next_event %}\nnext: {{ next_event.title }}\n{% endif %}\nEnd\n", "A\n{% if next_event %}\nB {{ next_event.title }}\n{% endif %}\nC D\n"),
+        ("{% for event in events %}- {{ event.title }}, {{ event.starts | date('d MMM') }}\n{% endfor %}", "{% for event in events %}* {{ event.title }}: {{ event.starts | date('d MMM') }}\n{% endfor %}"),
+    ],
+)
+def test_templates_of_one_shape_are_parsed_once_and_keep_their_own_words(text: str, reworded: str) -> None:
+    from campaign_portal.text import templates
+
+    for markdown in (True, False):
+        templates._compile.cache_clear()
+        templates._SHAPES.clear()
+        assert templates._compile(text, markdown) == templates._compile_text(text, markdown)
+        assert len(templates._SHAPES) == 1 and None not in templates._SHAPES.values()
+        shared, words = templates._compile(reworded, markdown)
+        assert len(templates._SHAPES) == 1  # the same shape: not parsed again
+        assert (shared, words) == templates._compile_text(reworded, markdown)

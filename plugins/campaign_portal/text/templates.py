@@ -33,6 +33,7 @@ import datetime as dt
 import functools
 import itertools
 import math
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -382,6 +383,19 @@ def compile_template(text: TemplateText, *, markdown: bool = True) -> CompiledTe
 def _compile(text: str, markdown: bool) -> tuple[jinja2.Template, tuple[str, ...]]:
     # Each template is compiled by the loader to check it, by the site to render it, and again on
     # every serve rebuild; compiling takes 2-5 ms, a cache hit nothing. Errors are not cached.
+    split = _split(text)
+    if split is not None:
+        skeleton, markers, data = split
+        shape = _SHAPES.get((markdown, skeleton), _UNKNOWN)
+        if shape is _UNKNOWN:
+            shape = _SHAPES[(markdown, skeleton)] = _shape(skeleton, markers, markdown)
+        if shape is not None:
+            template, picks = shape
+            return template, tuple(data[index][:-1] if cut else data[index] for index, cut in picks)
+    return _compile_text(text, markdown)
+
+
+def _compile_text(text: str, markdown: bool) -> tuple[jinja2.Template, tuple[str, ...]]:
     environment = _MARKDOWN_ENVIRONMENT if markdown else _PLAIN_ENVIRONMENT
     tree = environment.parse(text)
     _check_tree(tree)
@@ -400,6 +414,72 @@ def _compile(text: str, markdown: bool) -> tuple[jinja2.Template, tuple[str, ...
 
 
 _GENERATED: dict[tuple[bool, str, tuple[int, ...]], jinja2.Template] = {}
+
+# Parsing is most of what is left: Jinja's lexer and parser in Python, 1-2 ms a template. Messages
+# are mostly their own words around the same tags, and a template's words cannot change how it
+# parses, only the lines its tags are on. So a template whose tags are simple (no comments, no
+# whitespace control, no raw blocks, no braces or escapes inside a tag) is parsed once per shape:
+# its text with each run of words (``TemplateData``) replaced by a marker holding the same number
+# of line breaks, and ending in a line break exactly when the words do (Jinja drops one at the
+# end). Anything else, or a shape that does not compile, is parsed as it is written.
+_TAG_START = re.compile(r"\{[{%#]")
+_VARIABLE_TAG = re.compile(r"""\{\{(?:[^{}'"\\]|'[^'{}\\]*'|"[^"{}\\]*")*\}\}""")
+_BLOCK_TAG = re.compile(r"""\{%(?:[^{}%'"\\]|'[^'{}%\\]*'|"[^"{}%\\]*")*%\}""")
+_RAW_BLOCK = re.compile(r"\{%\s*raw\b")
+_UNKNOWN: Any = object()
+_SHAPES: dict[tuple[bool, str], tuple[jinja2.Template, tuple[tuple[int, bool], ...]] | None] = {}
+
+
+def _split(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """The template's shape, its markers and its runs of words; None unless every tag is simple."""
+    if "\r" in text or "{#" in text or "\x00" in text:
+        return None
+    pieces: list[str] = []
+    markers: list[str] = []
+    data: list[str] = []
+    position = 0
+    while True:
+        found = _TAG_START.search(text, position)
+        end = found.start() if found is not None else len(text)
+        if found is None and text[position:] == "\n":
+            pieces.append("\n")  # dropped by Jinja, leaving no text at all
+        elif end > position:
+            words = text[position:end]
+            marker = f"\x00{len(data)}\x00" + "\n" * words.count("\n") + ("" if words.endswith("\n") else "\x00")
+            pieces.append(marker)
+            markers.append(marker)
+            data.append(words)
+        if found is None:
+            break
+        block = text[end + 1] == "%"
+        tag = (_BLOCK_TAG if block else _VARIABLE_TAG).match(text, end)
+        if tag is None:
+            return None
+        written = tag.group()
+        if written[2] in "-+" or written[-3] == "-" or (block and _RAW_BLOCK.match(written)):
+            return None  # whitespace control and raw blocks change the words around them
+        pieces.append(written)
+        position = tag.end()
+    return "".join(pieces), tuple(markers), tuple(data)
+
+
+def _shape(
+    skeleton: str, markers: tuple[str, ...], markdown: bool
+) -> tuple[jinja2.Template, tuple[tuple[int, bool], ...]] | None:
+    """The compiled shape, and for each text it reads the run of words it is (and whether Jinja
+    dropped that run's last line break); None when the shape does not compile as it is."""
+    try:
+        template, lifted = _compile_text(skeleton, markdown)
+    except (jinja2.TemplateSyntaxError, RecursionError, MemoryError, SyntaxError):
+        return None  # the template itself is parsed, for its own error
+    picks: list[tuple[int, bool]] = []
+    for text in lifted:
+        index = int(text.split("\x00")[1])
+        marker = markers[index]
+        if text != marker and not (marker.endswith("\n") and text == marker[:-1]):
+            return None  # not expected: parse the template as it is
+        picks.append((index, text != marker))
+    return template, tuple(picks)
 
 
 def _lift_texts(tree: nodes.Template) -> tuple[str, ...]:
