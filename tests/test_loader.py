@@ -9,8 +9,9 @@ from email.policy import default
 from pathlib import Path
 
 import pytest
+import yaml
 
-from campaign_portal.load import load_portal
+from campaign_portal.load import load_portal, yaml_lines
 from campaign_portal.writers.eml import build_eml
 
 from conftest import EVENT, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT
@@ -59,15 +60,62 @@ def test_a_valid_campaign_becomes_the_model(tmp_path: Path) -> None:
 GOLDEN = Path(__file__).parent / "golden"
 
 
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The loader with PyYAML's C parser (libyaml), and with its own Python parser, which it
+    falls back to where PyYAML was built without libyaml."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(yaml_lines, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(yaml_lines, "_LIBYAML", False)
+    else:
+        assert yaml.__with_libyaml__ and yaml_lines._Loader is yaml.CSafeLoader
+    return str(request.param)
+
+
+def _parser_wording(line: str) -> str:
+    """A syntax error's description is the parser's own (libyaml and PyYAML word it differently)."""
+    return line.split(" YAML syntax error: ")[0] + " YAML syntax error" if " YAML syntax error: " in line else line
+
+
 @pytest.mark.parametrize("case", sorted(path.stem for path in GOLDEN.glob("*.yml")))
-def test_each_rule_reports_file_line_and_fix(tmp_path: Path, case: str) -> None:
-    """tests/golden/<rule>.yml, loaded as campaigns/coaching.yml, reports exactly the lines of <rule>.expected."""
+def test_each_rule_reports_file_line_and_fix(tmp_path: Path, case: str, yaml_parser: str) -> None:
+    """tests/golden/<rule>.yml, loaded as campaigns/coaching.yml, reports exactly the lines of <rule>.expected,
+    with either YAML parser (only a syntax error's own description differs without libyaml)."""
     text = (GOLDEN / f"{case}.yml").read_text(encoding="utf-8")
     expected = (GOLDEN / f"{case}.expected").read_text(encoding="utf-8").splitlines()
     if case.startswith("leaders-"):  # a registry of leaders, beside a valid campaign
-        assert load(tmp_path, {"coaching.yml": MINIMAL_CAMPAIGN}, leaders=text)[1] == expected
+        found = load(tmp_path, {"coaching.yml": MINIMAL_CAMPAIGN}, leaders=text)[1]
     else:
-        assert problems(tmp_path, text) == expected
+        found = problems(tmp_path, text)
+    if yaml_parser == "libyaml":
+        assert found == expected
+    else:
+        assert [_parser_wording(line) for line in found] == [_parser_wording(line) for line in expected]
+
+
+def test_both_yaml_parsers_read_the_example_data_and_golden_cases_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values, the line of every key, value and item, and problems: the same with or without libyaml."""
+
+    def shape(value: object) -> object:
+        if isinstance(value, yaml_lines.YamlMap):
+            keys = [(key, value.key_lines[key], value.value_lines[key], shape(item)) for key, item in value.items()]
+            return ("map", value.line, keys)
+        if isinstance(value, yaml_lines.YamlList):
+            return ("list", value.line, list(value.item_lines), [shape(item) for item in value])
+        return (type(value).__name__, value)
+
+    def read_all() -> list[tuple[object, list[str]]]:
+        read = []
+        for file in sorted((PROJECT_ROOT / "campaigns").glob("*.yml")) + sorted(GOLDEN.glob("*.yml")):
+            value, found = yaml_lines.parse_yaml(file.read_text(encoding="utf-8"), file.name)
+            read.append((shape(value), [_parser_wording(str(problem)) for problem in found]))
+        return read
+
+    with_libyaml = read_all()
+    monkeypatch.setattr(yaml_lines, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_lines, "_LIBYAML", False)
+    assert read_all() == with_libyaml
+    assert any(found for _, found in with_libyaml)  # the golden cases' YAML problems are among them
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> None:
@@ -219,3 +267,16 @@ def test_a_load_cache_rereads_only_changed_files(tmp_path: Path) -> None:
     (campaigns / "leaders.yml").write_text(LEADERS_YML.replace("daniel-kim", "daniel-kimm"), encoding="utf-8")
     third = load_portal(campaigns, cache=cache)
     assert third.portal.campaigns["steady"] is not first.portal.campaigns["steady"]
+
+
+def test_a_standard_type_given_to_a_value_it_cannot_read_is_the_text_as_written(tmp_path: Path) -> None:
+    """``!!int`` with no digits, ``!!bool maybe``: no traceback, the value is read as its text
+    and reported by the field it is in."""
+    campaign = MINIMAL_CAMPAIGN.replace("title: Coaching for Growth", "title: !!int").replace(
+        "starts: 2027-01-11", "starts: !!bool maybe"
+    ) + "events:\n- id: e\n  title: E\n  type: workshop\n  starts: 2027-01-20T12:30\n  timezone: UTC\n  duration: !!float\n  location: Room\n  hosts: [amara-okafor]\n"
+    assert problems(tmp_path, campaign) == [
+        "campaigns/coaching.yml:1: 'title' must not be empty",
+        "campaigns/coaching.yml:3: 'starts' must be a date written YYYY-MM-DD, not 'maybe'",
+        "campaigns/coaching.yml:13: 'duration' must be a whole number above 0, not ''",
+    ]

@@ -19,6 +19,7 @@ date becomes a clear error rather than a parser exception.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -84,10 +85,11 @@ _PLAIN_TAGS = {
 class _Frame:
     """One open container while parsing, with the key waiting for its value."""
 
-    __slots__ = ("anchor", "container", "key_line", "pending_key", "weight")
+    __slots__ = ("anchor", "container", "is_map", "key_line", "pending_key", "weight")
 
     def __init__(self, container: Any, anchor: str | None) -> None:
         self.container = container
+        self.is_map = isinstance(container, YamlMap)
         self.anchor = anchor
         self.pending_key: str | None = None
         self.key_line = 0
@@ -102,6 +104,10 @@ class _Builder:
         self.expanded = 0  # values counted with every alias expanded
         # Used only for YAML's implicit typing of plain scalars and their constructors.
         self.resolver = _Loader("")
+        # The first characters of a plain scalar that an implicit type (null, bool, int, float, ...)
+        # may start with; any other is text without asking the resolver (it would say the same).
+        resolvers = self.resolver.yaml_implicit_resolvers
+        self.typed_starts = None if None in resolvers or self.resolver.yaml_path_resolvers else frozenset(resolvers)
 
     def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
         value = event.value
@@ -111,12 +117,14 @@ class _Builder:
                 Problem(self.path, line, f"the text contains the control character U+{ord(found.group()):04X}, which a web page cannot show; remove it")
             )
             value = _CONTROL_CHARACTERS.sub("", value)
-        if event.tag not in (None, "!"):
-            tag = event.tag
+        tag = event.tag
+        if tag is not None and tag != "!":
             if tag not in _PLAIN_TAGS:
                 self.problems.append(Problem(self.path, line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
                 return value
         elif event.implicit[0]:
+            if value and self.typed_starts is not None and value[0] not in self.typed_starts:
+                return value
             tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
         else:
             return value
@@ -125,7 +133,7 @@ class _Builder:
         node = yaml.ScalarNode(tag, value)
         try:
             return self.resolver.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError):
+        except Exception:  # `!!int` with no digits, `!!bool maybe`, ...: the text as written
             return value
 
     def collection_tag(self, tag: str | None, line: int) -> None:
@@ -138,7 +146,7 @@ class _Builder:
         self.expanded += weight
         frame.weight += weight
         container = frame.container
-        if isinstance(container, YamlMap):
+        if frame.is_map:
             if frame.pending_key is None:
                 if isinstance(value, (dict, list)):
                     self.problems.append(Problem(self.path, line, "a mapping key must be a plain value"))
@@ -174,38 +182,51 @@ def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
     root: list[Any] = []
     stack = [_Frame(root, None)]
     documents = 0
+    # The parser's events one by one (``yaml.parse`` without its generator), dispatched on their
+    # exact class: this loop runs once per value of every file.
+    scalar, add = builder.scalar, builder.add
+    typed_starts, has_control = builder.typed_starts, _CONTROL_CHARACTERS.search
+    loader = None
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        loader = _Loader(text)  # PyYAML's own reader checks the characters here
+        next_event: Callable[[], Any] = loader.get_event
+        while (event := next_event()) is not None:
+            kind = type(event)
             line = event.start_mark.line + 1 if event.start_mark is not None else 1
-            if isinstance(event, yaml.ScalarEvent):
-                value = builder.scalar(event, line)
+            if kind is yaml.ScalarEvent:
+                value = event.value
+                if (
+                    event.tag is not None
+                    or (event.implicit[0] and (not value or typed_starts is None or value[0] in typed_starts))
+                    or has_control(value) is not None
+                ):
+                    value = scalar(event, line)  # else it is text, as ``scalar`` would say
                 # A block scalar's text starts on the line after its `|` or `>`.
-                text_line = line + 1 if event.style in ("|", ">") else line
-                builder.add(stack[-1], value, text_line, 1)
+                add(stack[-1], value, line + 1 if event.style in ("|", ">") else line, 1)
                 if event.anchor:
                     builder.anchors[event.anchor] = (value, 1)
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(stack) > MAX_DEPTH:
                     return None, [Problem(path, line, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")]
                 container = _container(event, line)
                 builder.collection_tag(event.tag, line)
-                builder.add(stack[-1], container, line, 0)
+                add(stack[-1], container, line, 0)
                 stack.append(_Frame(container, event.anchor))
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 done = stack.pop()
                 weight = done.weight + 1
                 stack[-1].weight += weight
                 builder.expanded += 1
                 if done.anchor:
                     builder.anchors[done.anchor] = (done.container, weight)
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is yaml.AliasEvent:
                 target = builder.anchors.get(event.anchor or "")
                 if target is None:
                     builder.problems.append(Problem(path, line, f"unknown alias *{event.anchor}"))
-                    builder.add(stack[-1], None, line, 1)
+                    add(stack[-1], None, line, 1)
                 else:
-                    builder.add(stack[-1], target[0], line, target[1])
-            elif isinstance(event, yaml.DocumentStartEvent):
+                    add(stack[-1], target[0], line, target[1])
+            elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     builder.problems.append(Problem(path, line, "only one YAML document is allowed per file; remove '---'"))
@@ -214,6 +235,9 @@ def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
                 return None, [Problem(path, line, "aliases expand to too many values; write the data out instead")]
     except yaml.YAMLError as error:
         return None, [_error_problem(error, text, path)]
+    finally:
+        if loader is not None:
+            loader.dispose()
     return (root[0] if root else None), builder.problems
 
 
