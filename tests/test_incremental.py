@@ -9,6 +9,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import jinja2
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -16,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from campaign_portal.plugin import material_search
 from campaign_portal.plugin.incremental import HELPERS, _same_time, delete_outputs, same_spec
+from campaign_portal.plugin.template_cache import TemplateCodeCache
 from campaign_portal.site import PageSpec
 
 from conftest import EXAMPLE_NOW, PROJECT_ROOT, prepare_project
@@ -147,3 +149,20 @@ def _end_serve(config: MkDocsConfig) -> None:
 
 def _mtimes(site: Path) -> dict[str, int]:
     return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+
+
+def test_compiled_templates_are_kept_only_while_source_and_settings_stay(tmp_path: Path) -> None:
+    cache = TemplateCodeCache()
+    template = tmp_path / "t.html"
+    template.write_text("{% if x %}\n  {{ x }}\n{% endif %}", encoding="utf-8")
+
+    def render(**settings: bool) -> str:
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), **settings)
+        cache.attach(environment)
+        return environment.get_template("t.html").render(x="a")
+
+    assert render() == "\n  a\n" and len(cache) == 1
+    assert render() == "\n  a\n"
+    assert render(trim_blocks=True, lstrip_blocks=True) == "  a\n", "other settings: compiled again"
+    template.write_text("{{ x }}{{ x }}", encoding="utf-8")
+    assert render(trim_blocks=True, lstrip_blocks=True) == "aa", "an edited template: compiled again"

@@ -30,6 +30,7 @@ from .config import PortalConfig, brand_problems, site_settings
 from .filters import base_of, page_environment
 from .incremental import IncrementalBuilds, PortalFile
 from .nav import nest_children, title_generated_pages
+from .template_cache import TemplateCodeCache
 
 # Under mkdocs.plugins so that `mkdocs build --strict` counts the warnings; no prefix, so that
 # each problem reads exactly `campaigns/<file>.yml:<line>: <what is wrong>`.
@@ -78,6 +79,9 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         self.load_cache: LoadCache | None = None
         # `mkdocs serve --dirty` only: what each rebuild needs to write no more than an edit changed.
         self.incremental: IncrementalBuilds | None = None
+        # One per environment: compiled code depends on the environment's settings, not only the source.
+        self.theme_code: TemplateCodeCache | None = None
+        self.body_code: TemplateCodeCache | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -98,6 +102,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         self.output_cache = OutputCache() if self.is_serve else None
         self.load_cache = LoadCache() if self.is_serve else None
         self.incremental = IncrementalBuilds() if self.is_serve and dirty else None
+        self.theme_code = TemplateCodeCache() if self.is_serve else None
+        self.body_code = TemplateCodeCache() if self.is_serve else None
         build_log = logging.getLogger(mkdocs_build.__name__)
         build_log.removeFilter(DIRTY_NOTICE)
         if self.incremental is not None:
@@ -291,9 +297,17 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         if self.incremental is not None:
             self.incremental.abandon()
 
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """Under ``mkdocs serve``, the theme's templates compiled once for the session (TemplateCodeCache)."""
+        if self.theme_code is not None and env.bytecode_cache is None:
+            self.theme_code.attach(env)
+        return env
+
     def _environment(self, config: MkDocsConfig) -> jinja2.Environment:
         if self.env is None:
             self.env = page_environment(config.theme.dirs, config.site_name)
+            if self.body_code is not None:
+                self.body_code.attach(self.env)
         return self.env
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
