@@ -30,6 +30,7 @@ from .yaml_lines import YamlList, YamlMap, parse_yaml
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _OFFSET_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})")
 _LOCAL_DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2})?")
+_SPACE = re.compile(r"\s")  # what str.isspace() calls a space, anywhere
 MAX_NUMBER = 10**15
 MAX_SHOWN = 80
 
@@ -231,7 +232,7 @@ class FieldReader:
         if value is None:
             return None
         parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _SPACE.search(value) is not None:
             self.problem(data.line_of(key), f"'{key}' must be an http(s) link such as https://example.com/..., not '{show(value)}'")
             return None
         return value
@@ -365,7 +366,7 @@ class FieldReader:
         try:
             if "/" not in name and name != "UTC":
                 raise zoneinfo.ZoneInfoNotFoundError(name)
-            zoneinfo.ZoneInfo(name)
+            _zone(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             hint = suggest(name, _known_zones())
             self.problem(entry.line_of("timezone"), f"unknown time zone '{show(name)}'{hint or '; use an IANA name such as Europe/London'}")
@@ -394,7 +395,7 @@ class FieldReader:
         if not self.plausible_year(entry, "starts", local.year):
             return None
         if timezone is not None:
-            zone = zoneinfo.ZoneInfo(timezone)
+            zone = _zone(timezone)
             round_trip = local.replace(tzinfo=zone).astimezone(dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
             if round_trip != local:
                 self.problem(
@@ -430,6 +431,13 @@ def is_content_path(path: str) -> bool:
         and not any(character.isspace() and character != " " for character in path)
         and all(part not in ("", ".", "..") for part in parts)
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    """A time zone, read from its file once: ``ZoneInfo`` keeps only the last 8 zones it made
+    alive, so events in more zones than that would read their files again and again."""
+    return zoneinfo.ZoneInfo(name)
 
 
 @functools.lru_cache(maxsize=1)
