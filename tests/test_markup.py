@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 import sys
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaign_portal.model import SourceRef
 from campaign_portal.text import markdown as markup
@@ -271,8 +274,8 @@ def test_texts_of_one_template_share_one_time_budget(monkeypatch: pytest.MonkeyP
     first = renderer.notice("Hi Ann " + "[" * 40_000, what="a message body", budget=template)
     assert first is not None and "took longer than 0.3 seconds" in first
     converted: list[str] = []
-    real_convert = renderer._md.convert
-    monkeypatch.setattr(renderer._md, "convert", lambda text: converted.append(text) or real_convert(text))
+    real_convert = markdown.Markdown.convert
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: converted.append(text) or real_convert(self, text))
     second = renderer.notice("Hi Bob " + "[" * 40_000, what="a message body", budget=template)
     assert second == first
     assert converted == []  # not tried: the template's budget is spent
@@ -337,3 +340,68 @@ def test_a_shared_rendering_is_used_for_plain_words_and_refused_around_markup() 
         assert shared.html_for(TRICKY_TEMPLATES[0].format(a=a, b="Okafor"), {TOKENS[0]: a, TOKENS[1]: "Okafor"}) is None
     # A copy that is not the probe with the values put in (the template tested a value) is formatted on its own.
     assert shared.html_for("Hi Ann, something else", {TOKENS[0]: "Ann", TOKENS[1]: "Lee"}) is None
+
+
+_MARKDOWN_PIECES = [
+    "word ", "**b**", "*i*", "\n\n", "\n- item", "\n1. one", "\n3. three", "[l](https://x.example/a?b=c&d=e)",
+    "[j](javascript:alert(1))", '[t](http://x "title")', "<b>", "<script>", '<a href="x" onclick="y">', "`code`",
+    "\n```py\nx\n```\n", "# H1\n", "### H3\n", "![i](x.png)", "&amp;", "<!-- c -->", "| a | b |\n|---|:-:|\n| 1 | 2 |\n",
+    "> q\n", "  \n", "<https://a.example>", "<me@x.example>", "[m](mailto:a@b)", "[d](data:x)", "[r](/rel)",
+    "<br>", "<BR>", "<p title=x>", "\n---\n", "x\n===\n", "<a href='x'>", "[e](jav&#x09;ascript:x)", '<A HREF="x">',
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_MARKDOWN_PIECES), min_size=1, max_size=10))
+@settings(max_examples=300, deadline=None)
+def test_removals_found_without_the_html_parser_are_those_the_parser_finds(pieces: list[str]) -> None:
+    """Rendered Markdown whose tags the allow-list keeps whole is not read again with the HTML
+    parser; whatever the text, the removals reported are those the parser finds."""
+    import markdown
+
+    html = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"]).convert("".join(pieces))
+    for written in (html, markup.clean_html(html)):
+        finder = markup._RemovalFinder()
+        finder.feed(written)
+        finder.close()
+        assert markup.find_removals(written) == tuple(dict.fromkeys(finder.removed))
+
+
+def test_ordinary_markdown_needs_no_second_reading() -> None:
+    html = markdown_to_html("**Bold** and *em*, a [link](https://x.example/?a=1) and a [mail](mailto:a@b.example).\n\n- one\n- two  \nthree")
+    assert markup._nothing_removed(html)
+    assert not markup._nothing_removed(html.replace("<strong>", "<blink>"))
+    assert not markup._nothing_removed('<a href="javascript:x">x</a>')
+
+
+def markdown_to_html(text: str) -> str:
+    import markdown
+
+    return str(markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"]).convert(text))
+
+
+_INLINE_PIECES = [
+    "word", " ", "  \n", "\n", "\n\n", "\t", "\r\n", "\r", "**b**", "*i*", "_u_", "__s__", "***x***", "a_b_c", "\n- item",
+    "\n1. one", "[l](https://x.example/a?b=c&d=e)", '[t](http://x "title")', "<b>", "</b>", "`code`", "``c`c``",
+    "\n```py\nx\n```\n", "&amp;", "&", "<!-- c -->", "| a | b |\n|---|:-:|\n| 1 | 2 |\n", "> q\n", "<https://a.example>",
+    "<me@x.example>", "[ref][1]", "\n[1]: https://r.example\n", "[short]", "\\*", "\\", "    code\n", "x\n===\n",
+    "\x02", "klzzwxh:0", "<", "[", "]", "!",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_INLINE_PIECES), min_size=1, max_size=14), st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_a_converter_without_the_patterns_a_text_cannot_match_renders_it_as_the_full_one(
+    pieces: list[str], line_breaks: bool
+) -> None:
+    text = "".join(pieces)
+    extensions = ["tables", "fenced_code", "sane_lists", *(["nl2br"] if line_breaks else [])]
+    expected = markdown.Markdown(extensions=extensions).convert(text)
+    assert MarkupRenderer()._converter(text, line_breaks).convert(text) == expected
+
+
+def test_a_plain_paragraph_is_converted_without_the_patterns_it_cannot_match() -> None:
+    converter = MarkupRenderer()._converter("Plain **words**, nothing else.\nNext line.", False)
+    assert "em_strong" in converter.inlinePatterns
+    assert "link" not in converter.inlinePatterns and "linebreak" not in converter.inlinePatterns
+    assert "linebreak" in MarkupRenderer()._converter("Two spaces  \nbreak", False).inlinePatterns
+    assert "linebreak" in MarkupRenderer()._converter("A tab\t\nbreak", False).inlinePatterns

@@ -258,11 +258,8 @@ class MarkupRenderer:
 
     warnings: list[Problem] = field(default_factory=list)
     _cache: dict[tuple[str, bool], _Rendered] = field(default_factory=dict)
-    _md: markdown.Markdown = field(default_factory=lambda: markdown.Markdown(extensions=_MARKDOWN_EXTENSIONS))
-    # Messages are emails: a line break typed in the body is a line break in the email.
-    _md_with_breaks: markdown.Markdown = field(
-        default_factory=lambda: markdown.Markdown(extensions=[*_MARKDOWN_EXTENSIONS, "nl2br"])
-    )
+    # One converter per set of inline patterns left out (``_unmatchable``), with and without line breaks.
+    _converters: dict[tuple[bool, frozenset[str]], markdown.Markdown] = field(default_factory=dict)
     _warned: set[tuple[SourceRef, str]] = field(default_factory=set)
     # Seconds of Markdown spent per budget key (a message template) in this build.
     _spent: dict[Hashable, float] = field(default_factory=dict)
@@ -318,7 +315,7 @@ class MarkupRenderer:
                 f"it is too long to format as Markdown ({len(text):,} characters; the limit is {MAX_MARKDOWN_CHARS:,})"
             )
             return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure)
-        converter = self._md_with_breaks if line_breaks else self._md
+        converter = self._converter(text, line_breaks)
         key = budget if budget is not None else (text, line_breaks)
         spent = self._spent.get(key, 0.0)
         start = time.monotonic()
@@ -340,6 +337,21 @@ class MarkupRenderer:
                 self._spent[key] = spent + time.monotonic() - start
         converter.reset()
         return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure, out_of_budget=out_of_budget)
+
+    def _converter(self, text: str, line_breaks: bool) -> markdown.Markdown:
+        """A converter for ``text`` without the inline patterns that cannot match anywhere in it:
+        each is tried at every position of every piece of text, and most texts use two or three
+        of the fourteen. Leaving out a pattern that cannot match changes nothing in the result."""
+        key = (line_breaks, _unmatchable(text))
+        converter = self._converters.get(key)
+        if converter is None:
+            # Messages are emails: a line break typed in the body is a line break in the email.
+            converter = markdown.Markdown(extensions=[*_MARKDOWN_EXTENSIONS, "nl2br"] if line_breaks else _MARKDOWN_EXTENSIONS)
+            for name in key[1]:
+                if name in converter.inlinePatterns:
+                    converter.inlinePatterns.deregister(name)
+            self._converters[key] = converter
+        return converter
 
     def shared(self, text: str, tokens: list[str], *, budget: Hashable | None = None) -> SharedRendering | None:
         """``text`` (holding ``tokens``, plain words of letters) rendered once for every text that
@@ -435,6 +447,27 @@ class SharedRendering:
         return html_to_text(self.html)
 
 
+# Python-Markdown's inline patterns, each with the characters one of its matches always holds.
+# The text they are tried on is the author's (cut into pieces, with placeholders of letters,
+# digits and ':' between control characters for what earlier patterns matched), so a pattern
+# none of whose characters is in the text can never match. Patterns not named here are kept.
+_INLINE_TRIGGERS = {
+    "backtick": "`", "escape": "\\", "reference": "[", "link": "[", "image_link": "[", "image_reference": "[",
+    "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
+    "em_strong": "*_", "em_strong2": "_",
+}  # fmt: skip
+
+
+def _unmatchable(text: str) -> frozenset[str]:
+    """The inline patterns that cannot match anywhere in ``text``."""
+    names = [name for name, characters in _INLINE_TRIGGERS.items() if not any(c in text for c in characters)]
+    # A hard line break is two spaces before a line break, also after tabs are expanded and
+    # CR line ends made LF (Markdown's first step).
+    if "  \n" not in text and "\t" not in text and "\r" not in text:
+        names.append("linebreak")
+    return frozenset(names)
+
+
 def _describe(rendered: _Rendered, what: str) -> str | None:
     if rendered.failure is not None:
         return f"{what} is shown as plain text: {rendered.failure}"
@@ -460,8 +493,32 @@ def plain_html(text: str, *, line_breaks: bool = False) -> str:
     return "".join(f"<p>{joiner.join(escape(line) for line in part.splitlines())}</p>" for part in paragraphs)
 
 
+# A tag that Markdown writes and the allow-list keeps whole: an allowed tag without attributes,
+# or a link with an href (and a title) free of entities and quotes, whose scheme is checked.
+_KEPT_TAG = re.compile(r'</?([a-z][a-z0-9]*)(?: ?/)?>|<a href="([^"&<>]*)"(?: title="[^"&<>]*")?>')
+
+
+def _nothing_removed(html: str) -> bool:
+    """True when every ``<`` in ``html`` starts a tag the allow-list keeps whole (what most
+    rendered Markdown is); False when ``find_removals`` has to read it with the HTML parser."""
+    position = html.find("<")
+    while position != -1:
+        tag = _KEPT_TAG.match(html, position)
+        if tag is None:
+            return False
+        name, href = tag.group(1, 2)
+        if name is not None and name not in ALLOWED_TAGS:
+            return False
+        if href is not None and (scheme := url_scheme(href)) is not None and scheme not in ALLOWED_URL_SCHEMES:
+            return False
+        position = html.find("<", tag.end())
+    return True
+
+
 def find_removals(html: str) -> tuple[str, ...]:
     """What the allow-list will drop from ``html``, described for the author."""
+    if _nothing_removed(html):
+        return ()
     finder = _RemovalFinder()
     finder.feed(html)
     finder.close()
