@@ -456,11 +456,13 @@ _INLINE_TRIGGERS = {
     "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
     "em_strong": "*_", "em_strong2": "_",
 }  # fmt: skip
+_TRIGGER_CHARACTERS = frozenset("".join(_INLINE_TRIGGERS.values()))
 
 
 def _unmatchable(text: str) -> frozenset[str]:
     """The inline patterns that cannot match anywhere in ``text``."""
-    names = [name for name, characters in _INLINE_TRIGGERS.items() if not any(c in text for c in characters)]
+    present = {character for character in _TRIGGER_CHARACTERS if character in text}
+    names = [name for name, characters in _INLINE_TRIGGERS.items() if present.isdisjoint(characters)]
     # A hard line break is two spaces before a line break, also after tabs are expanded and
     # CR line ends made LF (Markdown's first step).
     if "  \n" not in text and "\t" not in text and "\r" not in text:
