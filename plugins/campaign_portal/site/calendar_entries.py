@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from ..model import Campaign, Event, Leader
 from ..rules import schedule, urls
@@ -75,26 +75,17 @@ def add_to_calendar_links(event: Event, description: str, url: str | None) -> di
     end_utc = event.ends.astimezone(dt.timezone.utc)
     location = event.location or event.online or ""
     details = description if len(description) < 1200 else description[:1200] + "…"
-    google = "https://calendar.google.com/calendar/render?" + urlencode(
-        {
-            "action": "TEMPLATE",
-            "text": event.title,
-            "dates": f"{start_utc:%Y%m%dT%H%M%SZ}/{end_utc:%Y%m%dT%H%M%SZ}",
-            "details": details,
-            "location": location,
-            "ctz": event.timezone,
-        }
+    # Both links carry the same long texts: each is encoded once (urlencode's own encoding, quote_plus).
+    title, details, location = quote_plus(event.title), quote_plus(details), quote_plus(location)
+    google = (
+        "https://calendar.google.com/calendar/render?action=TEMPLATE"
+        f"&text={title}&dates={start_utc:%Y%m%dT%H%M%SZ}%2F{end_utc:%Y%m%dT%H%M%SZ}"
+        f"&details={details}&location={location}&ctz={quote_plus(event.timezone)}"
     )
-    outlook = "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(
-        {
-            "path": "/calendar/action/compose",
-            "rru": "addevent",
-            "subject": event.title,
-            "startdt": start_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "enddt": end_utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "body": details,
-            "location": location,
-        }
+    outlook = (
+        "https://outlook.office.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent"
+        f"&subject={title}&startdt={quote_plus(f'{start_utc:%Y-%m-%dT%H:%M:%SZ}')}"
+        f"&enddt={quote_plus(f'{end_utc:%Y-%m-%dT%H:%M:%SZ}')}&body={details}&location={location}"
     )
     return {"google": google, "outlook": outlook}
 
