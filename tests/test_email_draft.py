@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import random
 from email.message import EmailMessage
 
 import pytest
@@ -92,3 +93,43 @@ def test_same_input_same_bytes_and_the_boundary_follows_the_content() -> None:
     assert build_eml("Hi", "Body", "<p>Body</p>") == first
     other = build_eml("Hi", "Other body", "<p>Other body</p>")
     assert parse(first).get_boundary() != parse(other).get_boundary()
+
+
+def test_a_mailto_link_is_written_out_exactly_up_to_its_limit() -> None:
+    """Links sure to be too long are not written out; every other is the full link (or None past the limit)."""
+    from urllib.parse import quote
+
+    from campaign_portal.model import ascii_email
+    from campaign_portal.writers.eml import MAILTO_LIMIT, mailto_link
+
+    def reference(subject: str, body: str, to: str | None) -> str | None:
+        query = f"subject={quote(subject, safe='')}&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
+        link = f"mailto:{quote(ascii_email(to) if to else '', safe='@')}?{query}"
+        return link if len(link) <= MAILTO_LIMIT else None
+
+    rng = random.Random(5)
+    pieces = ["word", " ", "\n", "é", "😀", ",", "&", "%", "x" * 30, "Zoë"]
+    lengths = set()
+    for _ in range(3000):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 700)))
+        subject = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        to = rng.choice([None, "amara.okafor@example.com"])
+        link = mailto_link(subject, body, to=to)
+        assert link == reference(subject, body, to)
+        lengths.add(link is None)
+    assert lengths == {True, False}  # both sides of the limit were tried
+
+
+def test_a_short_ascii_subject_is_written_as_the_standard_library_writes_it() -> None:
+    from email.header import Header
+
+    from campaign_portal.writers.eml import _encoded_subject
+
+    rng = random.Random(1)
+    alphabet = "abcXYZ019 :;,.!?()[]<>@\"'=?-_/\\\x7f"
+    for length in range(0, 100):
+        for _ in range(60):
+            words = ("".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 15))) for _ in range(12))
+            subject = " ".join(" ".join(words)[:length].split())
+            charset = "us-ascii" if subject.isascii() and "=?" not in subject else "utf-8"
+            assert _encoded_subject(subject) == Header(subject, charset, header_name="Subject").encode(linesep="\r\n")

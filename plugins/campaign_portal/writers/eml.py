@@ -16,8 +16,14 @@ MAILTO_LIMIT = 1800
 
 def mailto_link(subject: str, body: str, to: str | None = None) -> str | None:
     """A mailto: link with subject and body, or None when it would be too long to open reliably."""
-    query = f"subject={quote(subject, safe='')}&body={quote(body.replace(chr(10), chr(13) + chr(10)), safe='')}"
     address = ascii_email(to) if to and is_email(to) else None
+    body = body.replace("\n", "\r\n")
+    # Each character is at least one character of the link, and a space or line break three
+    # ("%20", "%0D", "%0A"): a link sure to be too long is not written out (most long messages).
+    breaks = subject.count(" ") + body.count(" ") + body.count("\r") + body.count("\n")
+    if len(f"mailto:{address or ''}?subject={subject}&body={body}") + 2 * breaks > MAILTO_LIMIT:
+        return None
+    query = f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"
     link = f"mailto:{quote(address or '', safe='@')}?{query}"
     return link if len(link) <= MAILTO_LIMIT else None
 
@@ -66,8 +72,14 @@ def build_eml(subject: str, text: str, html: str, *, sender: str | None = None) 
 def _encoded_subject(subject: str) -> str:
     """The subject as a header value: RFC 2047 words where it is not ASCII, folded at spaces to 78 columns."""
     # Text that merely looks like an encoded word ("=?...?=") is encoded too, or a reader would decode it.
-    charset = "us-ascii" if subject.isascii() and "=?" not in subject else "utf-8"
-    return Header(subject, charset, header_name="Subject").encode(linesep="\r\n")
+    plain = subject.isascii() and "=?" not in subject
+    if plain and len(subject) <= _SUBJECT_ON_ONE_LINE and subject.isprintable():
+        return subject  # what Header writes for it: one line, as it is
+    return Header(subject, "us-ascii" if plain else "utf-8", header_name="Subject").encode(linesep="\r\n")
+
+
+# An ASCII subject this long or shorter stays on the "Subject: " line (78 columns in all).
+_SUBJECT_ON_ONE_LINE = 78 - len("Subject: ")
 
 
 def _quoted_printable(content: str) -> str:
