@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from email.utils import format_datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -345,3 +346,27 @@ def test_line_ends_and_quotes_survive_a_round_trip() -> None:
     assert root.findtext("channel/item/content:encoded", namespaces=NS) == text
     assert root.find("channel/atom:link", namespaces=NS).get("href") == channel.feed_url  # type: ignore[union-attr]
     assert json.loads(build_json_feed(channel, [item]))["items"][0]["title"] == text
+
+
+def test_json_items_are_written_as_json_dumps_writes_them() -> None:
+    """Items are written value by value (the C encoder); the text is json.dumps(..., indent=2)'s."""
+    import random
+
+    from campaign_portal.writers.feeds import _indented_json
+
+    rng = random.Random(2)
+    characters = 'ab "\\\n\t\x00\x1f\u2028é😀<>&/'
+
+    def value(depth: int = 0) -> Any:
+        roll = rng.random()
+        if depth < 3 and roll < 0.2:
+            return {"".join(rng.choice(characters) for _ in range(rng.randrange(0, 5))): value(depth + 1) for _ in range(rng.randrange(0, 4))}
+        if depth < 3 and roll < 0.4:
+            return [value(depth + 1) for _ in range(rng.randrange(0, 4))]
+        return "".join(rng.choice(characters) for _ in range(rng.randrange(0, 20)))
+
+    for _ in range(3000):
+        document = value()
+        expected = json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2)
+        assert _indented_json(document, "\n") == expected
+        assert _indented_json(document, "\n    ") == expected.replace("\n", "\n    ")

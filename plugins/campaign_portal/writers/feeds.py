@@ -174,7 +174,27 @@ def build_json_feed(
 
 def json_item(item: FeedItem) -> str:
     """One item of a JSON feed, as :func:`build_json_feed` places it (indented two levels)."""
-    return json.dumps(_json_item(item), sort_keys=True, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    return _indented_json(_json_item(item), "\n    ")
+
+
+def _indented_json(value: Any, indent: str) -> str:
+    """``json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2)`` of text, lists and dicts
+    of them, each line after the first starting with ``indent``: the same text, written with the
+    standard library's C encoder for each value (with ``indent`` set, ``json`` encodes in Python)."""
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        members = (f"{_JSON(key)}: {_indented_json(value[key], inner)}" for key in sorted(value))
+        return "{" + inner + ("," + inner).join(members) + indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join(_indented_json(member, inner) for member in value) + indent + "]"
+    return _JSON(value)
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _json_item(item: FeedItem) -> dict[str, Any]:
