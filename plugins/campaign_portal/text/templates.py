@@ -388,6 +388,8 @@ def _compile(text: str, markdown: bool) -> tuple[jinja2.Template, tuple[str, ...
         skeleton, markers, data = split
         shape = _SHAPES.get((markdown, skeleton), _UNKNOWN)
         if shape is _UNKNOWN:
+            if len(_SHAPES) >= 4096:  # bounded, like the generated code, under a long `mkdocs serve`
+                _SHAPES.clear()
             shape = _SHAPES[(markdown, skeleton)] = _shape(skeleton, markers, markdown)
         if shape is not None:
             template, picks = shape
