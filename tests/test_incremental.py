@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -15,9 +17,11 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
+from campaign_portal.load import load_portal
 from campaign_portal.plugin import material_search
 from campaign_portal.plugin.incremental import HELPERS, _same_time, delete_outputs, same_spec
 from campaign_portal.plugin.template_cache import TemplateCodeCache
+from campaign_portal.rules.schedule import changes_due, site_changes
 from campaign_portal.site import PageSpec
 
 from conftest import EXAMPLE_NOW, PROJECT_ROOT, prepare_project
@@ -166,3 +170,62 @@ def test_compiled_templates_are_kept_only_while_source_and_settings_stay(tmp_pat
     assert render(trim_blocks=True, lstrip_blocks=True) == "  a\n", "other settings: compiled again"
     template.write_text("{{ x }}{{ x }}", encoding="utf-8")
     assert render(trim_blocks=True, lstrip_blocks=True) == "aa", "an edited template: compiled again"
+
+
+@contextmanager
+def _own_plugin_instances() -> Iterator[None]:
+    """A build with plugin instances of its own: MkDocs keeps one instance per plugin for the whole
+    process (its `plugins` option's cache), which the serve session in the same test is using."""
+    cache = dict(MkDocsConfig._schema)["plugins"].plugin_cache
+    saved = dict(cache)
+    cache.clear()
+    try:
+        yield
+    finally:
+        cache.clear()
+        cache.update(saved)
+
+
+def test_a_dirty_rebuild_after_the_clock_passed_a_change_equals_a_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ("leaders.yml", "coaching-for-growth.yml")
+    root = prepare_project(tmp_path / "project", {n: (PROJECT_ROOT / "campaigns" / n).read_text() for n in names})
+    loaded = load_portal(root / "campaigns")
+    campaign = loaded.portal.campaigns["coaching-for-growth"]
+    # The day before the campaign starts (twice, with nothing changing in between), then the day
+    # it starts: its phase ("Starting soon", "Running now") changes on every page that shows it.
+    day_before = dt.datetime.combine(campaign.starts - dt.timedelta(days=1), dt.time(10), dt.timezone.utc)
+    quiet, earlier = day_before, day_before + dt.timedelta(minutes=1)
+    later = day_before + dt.timedelta(days=1)
+    assert not changes_due(site_changes(loaded.portal), quiet, earlier)
+    site = tmp_path / "site"
+    config = _config(root, site)
+    config.plugins.on_startup(command="serve", dirty=True)
+    try:
+        monkeypatch.setenv("PORTAL_NOW", quiet.isoformat())
+        build(config, serve_url=SERVE_URL, dirty=True)
+        before = _mtimes(site)
+        monkeypatch.setenv("PORTAL_NOW", earlier.isoformat())
+        build(_config(root, site), serve_url=SERVE_URL, dirty=True)
+        always = {"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json"}
+        assert [uri for uri, time in _mtimes(site).items() if time != before[uri] and uri not in always] == []
+        monkeypatch.setenv("PORTAL_NOW", later.isoformat())
+        build(_config(root, site), serve_url=SERVE_URL, dirty=True)
+    finally:
+        _end_serve(config)
+    fresh_dir = tmp_path / "fresh"
+    with _own_plugin_instances():
+        fresh = _config(root, fresh_dir)
+        fresh.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(fresh, serve_url=SERVE_URL)
+        finally:
+            fresh.plugins.on_shutdown()
+    served, built = _mtimes(site).keys(), _mtimes(fresh_dir).keys()
+    assert sorted(served) == sorted(built)
+    index = "search/search_index.json"
+    differ = [uri for uri in built if uri not in (index, "sitemap.xml.gz") and (site / uri).read_bytes() != (fresh_dir / uri).read_bytes()]
+    assert differ == []
+    entries = [sorted(json.dumps(e, sort_keys=True) for e in json.loads((d / index).read_bytes())["docs"]) for d in (site, fresh_dir)]
+    assert entries[0] == entries[1]
