@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -306,6 +306,7 @@ def midnight_utc(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=8192)  # every feed item of every event asks on every build (and serve rebuild)
+def _words(text: str) -> tuple[str, ...]:
     """The words of a title for comparing it with a type label: case-folded, "&" read as "and"."""
-    return re.findall(r"\w+", text.casefold().replace("&", " and "))
+    return tuple(re.findall(r"\w+", text.casefold().replace("&", " and ")))
