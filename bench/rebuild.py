@@ -1,4 +1,4 @@
-"""Serve rebuilds, measured: ``python -m bench.rebuild PROJECT [--rebuilds 3]``.
+"""Serve rebuilds, measured: ``python -m bench.rebuild PROJECT [--rebuilds 3] [--dirty] [--cprofile FILE]``.
 
 Does what ``mkdocs serve`` does (the same plugin instances, a fresh config per
 build, ``serve_url`` set), edits one campaign file before each rebuild, and
@@ -12,11 +12,15 @@ The timers wrap the plugin's methods from outside, in this process only, so
 normal builds carry no instrumentation at all. They count CPU time (the build
 runs in one thread), which a busy machine disturbs far less than wall time;
 each build's wall time is reported too. Prints one JSON object.
+
+``--dirty`` builds as ``mkdocs serve --dirty`` does (what ``make serve`` runs: only what an edit
+changed is written); ``--cprofile FILE`` writes a cProfile of the last rebuild to FILE.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import functools
 import json
 import logging
@@ -74,8 +78,8 @@ def edit_campaign(path: Path, number: int) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for index, line in enumerate(lines):
         if line.startswith("title: "):
-            title = line[len("title: ") :].rstrip("\n").split(" [edit ")[0]
-            lines[index] = f"title: {title} [edit {number}]\n"
+            title = line[len("title: ") :].rstrip("\n").split(" [edit ")[0].strip("'\"")
+            lines[index] = f"title: {json.dumps(f'{title} [edit {number}]', ensure_ascii=False)}\n"
             break
     else:
         raise ValueError(f"{path} has no top-level title to edit")
@@ -88,7 +92,7 @@ def current_rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def measure(project: Path, rebuilds: int) -> dict[str, Any]:
+def measure(project: Path, rebuilds: int, dirty: bool = False, cprofile: Path | None = None) -> dict[str, Any]:
     os.environ.setdefault("PORTAL_NOW", BENCH_NOW_TEXT)
     timers = Timers()
     install_timers(timers)
@@ -105,7 +109,7 @@ def measure(project: Path, rebuilds: int) -> dict[str, Any]:
         return config
 
     config = get_config()
-    config.plugins.on_startup(command="serve", dirty=False)
+    config.plugins.on_startup(command="serve", dirty=dirty)
     campaign_files = sorted(path for path in (project / "campaigns").glob("*.yml") if path.name != "leaders.yml")
     edited = campaign_files[len(campaign_files) // 2]
     builds: list[dict[str, Any]] = []
@@ -114,9 +118,15 @@ def measure(project: Path, rebuilds: int) -> dict[str, Any]:
             if number:
                 edit_campaign(edited, number)
                 config = get_config()
+            profile = cProfile.Profile() if cprofile is not None and number == rebuilds and number else None
             start = time.perf_counter()
             cpu = time.process_time()
-            build(config, serve_url=SERVE_URL)
+            if profile is not None:
+                profile.enable()
+            build(config, serve_url=SERVE_URL, dirty=dirty)
+            if profile is not None and cprofile is not None:
+                profile.disable()
+                profile.dump_stats(cprofile)
             wall = time.perf_counter() - start
             cpu = time.process_time() - cpu
             seconds = timers.take()
@@ -125,6 +135,7 @@ def measure(project: Path, rebuilds: int) -> dict[str, Any]:
             builds.append(
                 {
                     "kind": "rebuild" if number else "first build",
+                    "profiled": profile is not None,
                     "wall_s": wall,
                     "cpu_s": cpu,
                     "plugin_s": plugin_total,
@@ -138,15 +149,17 @@ def measure(project: Path, rebuilds: int) -> dict[str, Any]:
             )
     finally:
         config.plugins.on_shutdown()
-    return {"project": str(project), "edited": edited.name, "builds": builds}
+    return {"project": str(project), "edited": edited.name, "dirty": dirty, "builds": builds}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Time mkdocs-serve-style rebuilds after editing one campaign file.")
     parser.add_argument("project", type=Path, help="a project folder with mkdocs.yml and campaigns/")
     parser.add_argument("--rebuilds", type=int, default=3)
+    parser.add_argument("--dirty", action="store_true", help="build as mkdocs serve --dirty does")
+    parser.add_argument("--cprofile", type=Path, help="write a cProfile of the last rebuild to this file")
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.project.resolve(), args.rebuilds)))
+    print(json.dumps(measure(args.project.resolve(), args.rebuilds, args.dirty, args.cprofile)))
 
 
 if __name__ == "__main__":
