@@ -30,6 +30,14 @@ def path_problem(path: Path, folder: Path, shown_folder: str, *, want: str = "fi
     ``folder`` is resolved by the caller's choice of root: a link inside it to another
     entry inside it is fine; one that leaves it (however many links on the way) is not.
     """
+    if want == "file" and path.parent == folder and path.name not in ("", ".", ".."):
+        # The common case, checked with one system call: a plain file (not a link) directly in the
+        # folder is inside it, whatever the folder's own path resolves to.
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+        except OSError:
+            pass  # said below, as for any other path
     root = folder.resolve()
     try:
         target = path.resolve(strict=True)
