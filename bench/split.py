@@ -114,8 +114,13 @@ def run(project: Path, cprofile: Path | None, top: int) -> dict[str, Any]:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
 
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.setLevel(logging.WARNING)
+    # The build adds its own warning counter to this logger, which silences Python's last-resort
+    # output: without a handler of our own, a strict build that stops would not say why.
+    mkdocs_log.addHandler(logging.StreamHandler())
     split = Split()
     start_cpu, start_wall = time.process_time(), time.perf_counter()
     config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site-split"), strict=True)
@@ -126,9 +131,14 @@ def run(project: Path, cprofile: Path | None, top: int) -> dict[str, Any]:
     build_cpu = time.process_time()
     if profiler:
         profiler.enable()
-    build(config)
-    if profiler:
-        profiler.disable()
+    try:
+        build(config)
+    except Abort as error:
+        # A strict build stops at its first warnings; a split of half a build would mislead.
+        raise SystemExit(f"bench.split: the build of {project} stopped: {error.message} (its warnings are above)") from None
+    finally:
+        if profiler:
+            profiler.disable()
     config.plugins.on_shutdown()
     build_s = time.process_time() - build_cpu
     total = time.process_time() - start_cpu
