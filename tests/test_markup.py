@@ -405,3 +405,14 @@ def test_a_plain_paragraph_is_converted_without_the_patterns_it_cannot_match() -
     assert "link" not in converter.inlinePatterns and "linebreak" not in converter.inlinePatterns
     assert "linebreak" in MarkupRenderer()._converter("Two spaces  \nbreak", False).inlinePatterns
     assert "linebreak" in MarkupRenderer()._converter("A tab\t\nbreak", False).inlinePatterns
+
+
+def test_past_so_many_kinds_of_text_new_kinds_share_the_full_converter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(markup, "_MAX_CONVERTERS", 2)
+    renderer = MarkupRenderer()
+    texts = ["plain", "*em*", "[l](https://x.example/)", "`code` and <b>x</b> &amp;"]
+    for text in texts:
+        expected = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"]).convert(text)
+        assert renderer._converter(text, False).convert(text) == expected
+    assert len(renderer._converters) == 3  # two kinds, then the full converter for the rest
+    assert (False, frozenset()) in renderer._converters

@@ -344,6 +344,9 @@ class MarkupRenderer:
         of the fourteen. Leaving out a pattern that cannot match changes nothing in the result."""
         key = (line_breaks, _unmatchable(text))
         converter = self._converters.get(key)
+        if converter is None and len(self._converters) >= _MAX_CONVERTERS:
+            key = (line_breaks, frozenset())  # past so many kinds of text, new kinds share the full converter
+            converter = self._converters.get(key)
         if converter is None:
             # Messages are emails: a line break typed in the body is a line break in the email.
             converter = markdown.Markdown(extensions=[*_MARKDOWN_EXTENSIONS, "nl2br"] if line_breaks else _MARKDOWN_EXTENSIONS)
@@ -456,6 +459,7 @@ _INLINE_TRIGGERS = {
     "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
     "em_strong": "*_", "em_strong2": "_",
 }  # fmt: skip
+_MAX_CONVERTERS = 48  # each is a Markdown instance with its extensions: ~1 ms to make
 _TRIGGER_CHARACTERS = frozenset("".join(_INLINE_TRIGGERS.values()))
 
 
