@@ -6,6 +6,7 @@ The whole, with a real server and every kind of edit, is tests/test_serve_dirty.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from campaign_portal.load import load_portal
 from campaign_portal.plugin import material_search
-from campaign_portal.plugin.incremental import HELPERS, _same_time, delete_outputs, same_spec
+from campaign_portal.plugin.incremental import HELPERS, CollectorPause, _same_time, delete_outputs, same_spec
 from campaign_portal.plugin.template_cache import TemplateCodeCache
 from campaign_portal.rules.schedule import changes_due, site_changes
 from campaign_portal.site import PageSpec
@@ -121,6 +122,7 @@ def test_a_dirty_rebuild_writes_only_what_an_edit_changed(tmp_path: Path, monkey
         after = _mtimes(site)
         build(_config(root, site), serve_url=SERVE_URL, dirty=True)  # nothing changed
         again = _mtimes(site)
+        assert gc.isenabled(), "the collector runs again after each build"
     finally:
         _end_serve(config)
     # What MkDocs and Material write on every build whatever changed.
@@ -229,3 +231,19 @@ def test_a_dirty_rebuild_after_the_clock_passed_a_change_equals_a_fresh_build(
     assert differ == []
     entries = [sorted(json.dumps(e, sort_keys=True) for e in json.loads((d / index).read_bytes())["docs"]) for d in (site, fresh_dir)]
     assert entries[0] == entries[1]
+
+
+def test_the_collector_is_paused_for_a_rebuild_only_and_left_off_when_it_was_off() -> None:
+    pause = CollectorPause()
+    assert gc.isenabled()
+    pause.pause()
+    assert not gc.isenabled()
+    pause.resume()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        pause.pause()
+        pause.resume()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

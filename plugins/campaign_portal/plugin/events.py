@@ -13,7 +13,7 @@ from markupsafe import escape
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -28,7 +28,7 @@ from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
 from ..writers.brand import brand_css
 from .config import PortalConfig, brand_problems, site_settings
 from .filters import base_of, page_environment
-from .incremental import IncrementalBuilds, PortalFile
+from .incremental import CollectorPause, IncrementalBuilds, PortalFile
 from .nav import nest_children, title_generated_pages
 from .template_cache import TemplateCodeCache
 
@@ -79,6 +79,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         self.load_cache: LoadCache | None = None
         # `mkdocs serve --dirty` only: what each rebuild needs to write no more than an edit changed.
         self.incremental: IncrementalBuilds | None = None
+        self.collector = CollectorPause()
         # One per environment: compiled code depends on the environment's settings, not only the source.
         self.theme_code: TemplateCodeCache | None = None
         self.body_code: TemplateCodeCache | None = None
@@ -113,6 +114,8 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         logging.getLogger(mkdocs_build.__name__).removeFilter(DIRTY_NOTICE)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.incremental is not None:
+            self.collector.pause()  # the first event of a build; resumed at its end (CollectorPause)
         self._reset()
         try:
             self.now = read_now()
@@ -288,14 +291,21 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         return context
 
     @event_priority(100)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build_first(self, *, config: MkDocsConfig) -> None:
         """Before Material's search writes its index (priority 0): the whole index; stale outputs removed."""
         if self.incremental is not None:
             self.incremental.finish(config, self.specs)
 
+    @event_priority(-100)
+    def _post_build_last(self, *, config: MkDocsConfig) -> None:
+        self.collector.resume()
+
+    on_post_build = CombinedEvent(_post_build_first, _post_build_last)
+
     def on_build_error(self, *, error: Exception) -> None:
         if self.incremental is not None:
             self.incremental.abandon()
+        self.collector.resume()
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """Under ``mkdocs serve``, the theme's templates compiled once for the session (TemplateCodeCache)."""

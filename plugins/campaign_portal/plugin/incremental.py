@@ -30,6 +30,7 @@ search plugin other than Material's, every build rebuilds everything.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -201,6 +202,31 @@ class IncrementalBuilds:
         """A build failed part-way: what site_dir holds is unknown, so the next build makes everything."""
         self._last = None
         self._building = None
+
+
+class CollectorPause:
+    """Python's cyclic garbage collector paused for one dirty rebuild, then one full collection.
+
+    A rebuild allocates a build's worth of MkDocs objects (a File per output, a Page per page, the
+    navigation), and the collector ran about two full collections over the whole heap, carried
+    caches included, during each one: about 0.35 s of 2 s of CPU at 600 campaigns. Paused, it
+    collects once at the end of the build instead, so what a rebuild leaves as garbage is freed
+    then; a collector someone else turned off stays off.
+    """
+
+    def __init__(self) -> None:
+        self._paused = False
+
+    def pause(self) -> None:
+        if gc.isenabled():
+            gc.disable()
+            self._paused = True
+
+    def resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            gc.enable()
+            gc.collect()
 
 
 def _same_time(last: dt.datetime, now: dt.datetime, changes_between: Callable[[dt.datetime, dt.datetime], bool]) -> bool:
