@@ -465,6 +465,9 @@ _TRIGGER_CHARACTERS = frozenset("".join(_INLINE_TRIGGERS.values()))
 
 def _unmatchable(text: str) -> frozenset[str]:
     """The inline patterns that cannot match anywhere in ``text``."""
+    # Markdown's first step drops the two characters it keeps for its placeholders, which can
+    # bring together what they separated ("  \x02\n" becomes a hard line break).
+    text = text.replace("\x02", "").replace("\x03", "")
     present = {character for character in _TRIGGER_CHARACTERS if character in text}
     names = [name for name, characters in _INLINE_TRIGGERS.items() if present.isdisjoint(characters)]
     # A hard line break is two spaces before a line break, also after tabs are expanded and
