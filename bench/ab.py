@@ -45,13 +45,18 @@ print(json.dumps({"load_s": load_s, "build_s": build_s, "pages": len(content.pag
 """
 
 
-def run_once(project: Path, tree: Path) -> dict[str, float]:
+def run_in_tree(child: str, project: Path, tree: Path, *args: str) -> dict[str, float]:
+    """Run the script ``child`` in a fresh interpreter that imports the plugin from ``tree``; its last line, as JSON."""
     environment = dict(os.environ, PORTAL_NOW=BENCH_NOW_TEXT, PYTHONHASHSEED="0", PYTHONPATH=str(tree / "plugins"))
     output = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(project)], env=environment, check=True, capture_output=True, text=True
+        [sys.executable, "-c", child, str(project), *args], env=environment, check=True, capture_output=True, text=True
     ).stdout
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return result
+
+
+def run_once(project: Path, tree: Path) -> dict[str, float]:
+    return run_in_tree(_CHILD, project, tree)
 
 
 def main(argv: list[str] | None = None) -> None:

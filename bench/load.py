@@ -23,13 +23,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 
-from .generate import BENCH_NOW_TEXT
+from .ab import run_in_tree
 
 _CHILD = r"""
 import functools, glob, json, os, sys, time
@@ -71,16 +68,7 @@ print(json.dumps({"parse_s": parse_s, "load_s": load_s, "bytes": size, "files": 
 
 
 def run_once(project: Path, tree: Path, *, split: bool = False) -> dict[str, float]:
-    environment = dict(os.environ, PORTAL_NOW=BENCH_NOW_TEXT, PYTHONHASHSEED="0", PYTHONPATH=str(tree / "plugins"))
-    output = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(project), "split" if split else "total"],
-        env=environment,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
-    return result
+    return run_in_tree(_CHILD, project, tree, "split" if split else "total")
 
 
 def main(argv: list[str] | None = None) -> None:
