@@ -342,12 +342,58 @@ def test_a_shared_rendering_is_used_for_plain_words_and_refused_around_markup() 
     assert shared.html_for("Hi Ann, something else", {TOKENS[0]: "Ann", TOKENS[1]: "Lee"}) is None
 
 
+_SHARED_PIECES = [
+    "{a}", "{b}", " ", "x", "Ann", "\n", "\n\n", "  \n", "- ", "1. ", "# ", "> ", "    ", "*", "**", "_", "`", "&", "&amp;",
+    ":", ";", "/", "#", "\\", "(", ")", "[", "]", "<", ">", "[{a}](Ann)", "[Ann]({a})", "[{a}]({b})", "[{a} x]({b})",
+    "[{a}]({a})", "[x](<{a} x>)", "[{a}](https://x.example/{b})", "<https://x.example/?q={a}>", "<{a}@x.example>",
+    "<a.{a}@x.example>", '<abbr title="{a}">', "<abbr title={a}>", "[x]({a})", "[x](https://x.example/?q={a})", "</abbr>", "<b>", "</b>", "<!-- {a} -->", "`{a}`", "{a}_{b}_", "*{a}*",
+    "| {a} | x |\n| - | - |\n| {b} | y |\n", "\n```\n{a}\n```\n", "QzxjaJxzq", "é", "\u2028", "\xa0",
+]  # fmt: skip
+_SHARED_VALUES = st.one_of(
+    st.sampled_from(["Ann", "Lee", "x", "QzxjaJxzq", "QzxjbJxzq", "Amara Okafor", "Zoë", "Ann Ann", "amp", "http", "mailto"]),
+    st.from_regex(r"[A-Za-zéßДж漢ǅ]{1,4}( [A-Za-zé]{1,3}){0,2}", fullmatch=True),
+)
+
+
+@given(st.lists(st.sampled_from(_SHARED_PIECES), min_size=1, max_size=12), _SHARED_VALUES, _SHARED_VALUES)
+@example(["See ", "[{a}](Ann)", "."], "Ann", "Lee")  # the link's text reads as its address only with the value in
+@example(["[Ann]({a})"], "Ann", "Lee")
+@example(["<a.{a}@x.example>", "<!-- {a} -->"], "Amara Okafor", "Lee")  # a space ends an email autolink
+@example(["<abbr title={a}>"], "Amara Okafor", "Lee")  # and an unquoted attribute
+@settings(max_examples=300, deadline=None)
+def test_a_shared_rendering_and_its_plain_text_are_those_of_each_copy(pieces: list[str], a: str, b: str) -> None:
+    """Whatever the template and the plain words put in, a copy taken from the shared rendering
+    is the HTML and plain text that formatting the copy on its own gives."""
+    template = "".join(pieces)
+    shared = MarkupRenderer().shared(template.format(a=TOKENS[0], b=TOKENS[1]), TOKENS)
+    if shared is None:
+        return
+    text = template.format(a=a, b=b)
+    found = shared.rendering_for(text, {TOKENS[0]: a, TOKENS[1]: b})
+    if found is not None:
+        direct = str(MarkupRenderer().html(text))
+        assert found == (direct, html_to_text(direct))
+
+
+def test_a_converter_stopped_part_way_is_not_used_again() -> None:
+    # A list nested too deeply stops Markdown with its block parser's lists still open; a text
+    # converted with that converter afterwards lost its paragraphs ("<li>" outside any list).
+    renderer = MarkupRenderer()
+    assert "nested too deeply" in str(renderer.notice("1. " * 3000))
+    text = "- a\n\n    b\n\npara\n"
+    assert str(renderer.html(text)) == markup.clean_html(markdown_to_html(text))
+
+
 _MARKDOWN_PIECES = [
     "word ", "**b**", "*i*", "\n\n", "\n- item", "\n1. one", "\n3. three", "[l](https://x.example/a?b=c&d=e)",
     "[j](javascript:alert(1))", '[t](http://x "title")', "<b>", "<script>", '<a href="x" onclick="y">', "`code`",
     "\n```py\nx\n```\n", "# H1\n", "### H3\n", "![i](x.png)", "&amp;", "<!-- c -->", "| a | b |\n|---|:-:|\n| 1 | 2 |\n",
     "> q\n", "  \n", "<https://a.example>", "<me@x.example>", "[m](mailto:a@b)", "[d](data:x)", "[r](/rel)",
     "<br>", "<BR>", "<p title=x>", "\n---\n", "x\n===\n", "<a href='x'>", "[e](jav&#x09;ascript:x)", '<A HREF="x">',
+    '<a href="java\tscript:x">', '<a href="java\nscript:x">', '<a href="\x01javascript:x">', '<a href="x" title="y">',
+    '<a href="x"title="y">', '<a  href="x">', "<br/>", "<hr />", '<td align="left">', '<abbr title="x">', "</p >", "<!doctype html>",
+    "<?php x ?>", "<![CDATA[<script>]]>", "<textarea><b></textarea>", '<a href="jav&#x09;ascript:x">', "[s](<java script:x>)",
+    '[q](https://x.example/?a="b")', "<https://x.example/?a=<b>>", "[x](https://x.example/&lt;)", "<a href>", "<a href=\"\">",
 ]  # fmt: skip
 
 
@@ -385,7 +431,10 @@ _INLINE_PIECES = [
     "\n```py\nx\n```\n", "&amp;", "&", "<!-- c -->", "| a | b |\n|---|:-:|\n| 1 | 2 |\n", "> q\n", "<https://a.example>",
     "<me@x.example>", "[ref][1]", "\n[1]: https://r.example\n", "[short]", "\\*", "\\", "    code\n", "x\n===\n",
     "\x02", "klzzwxh:0", "<", "[", "]", "!",
+    "\x03", "\u2028", "\x0c", "\xa0", " ", "&#x26;", "&lt;", "\n<div>\n", "</div>\n", "\\\n", "*", "_", "`", "wzxhzdk:0",
+    ">", "\\<", "\\&", "\n~~~\nx  \n~~~\n", "\n[x]: <https://a.example> 'T'\n", "\x02klzzwxh:0\x03", "é", "\u3000",
 ]  # fmt: skip
+_ONE_RENDERER = MarkupRenderer()  # its converters are reused from one example to the next, as in a build
 
 
 @given(st.lists(st.sampled_from(_INLINE_PIECES), min_size=1, max_size=14), st.booleans())
@@ -398,6 +447,7 @@ def test_a_converter_without_the_patterns_a_text_cannot_match_renders_it_as_the_
     extensions = ["tables", "fenced_code", "sane_lists", *(["nl2br"] if line_breaks else [])]
     expected = markdown.Markdown(extensions=extensions).convert(text)
     assert MarkupRenderer()._converter(text, line_breaks).convert(text) == expected
+    assert _ONE_RENDERER._converter(text, line_breaks).reset().convert(text) == expected
 
 
 def test_a_plain_paragraph_is_converted_without_the_patterns_it_cannot_match() -> None:

@@ -456,7 +456,8 @@ def test_a_message_for_several_leaders_is_formatted_once_and_each_copy_is_their_
         """
     )
     site = build_portal({"leaders.yml": leaders, "coaching.yml": campaign})
-    assert len([body for body in bodies if body.startswith("Hi **team**")]) == 2  # the probe, and Chen-Li's own
+    # the probe, the probe with each token as two words (are spaces inert where the tokens stand?), Chen-Li's own
+    assert len([body for body in bodies if body.startswith("Hi **team**")]) == 3
     for leader, name in (("amara-okafor", "Amara Okafor"), ("daniel-kim", "Daniel Kim"), ("chen-li", "Chen-Li Wu")):
         draft = email.message_from_bytes(site.path(f"leaders/{leader}/drafts/coaching/kickoff.eml").read_bytes(), policy=policy.default)
         html = draft.get_body(("html",)).get_content()
@@ -475,6 +476,10 @@ _PIECES = [
     "{{ f( }}", ")", "{% if next_event %}", "{%- if x %}", "{% if x -%}", "{%+ if x %}", "{% else %}", "{% endif %}",
     "{% for event in events[:3] %}", "{% endfor %}", "{% raw %}", "{% endraw %}", "{# note #}", "\r\n", "{% set a = 1 %}",
     "{{ leader._secret }}", "{{ x | nosuch }}", "{%", "}}", "\x00",
+    "Zoë Ñúñez 漢字", "\x001\x00", "\x000\x00\n", "a\\b", "'", '"', "{{ leader.name | replace('a', '}') }}",
+    "{{ leader.name | replace(\"\\\"\", 'x') }}", "{{ nosuch }}", "{{ leader.name.__class__ }}", "{% for e in events %}",
+    "{{ e.title | truncate(3, true, '…') }}", "\u2028", "\x0c", "\t", "{{ '%}' }}", "{% if '{{' %}", "{#", "#}",
+    "{% endraw %}", "{%raw%}", "{{ 1 / 0 }}", "\n{{ leader.title }}\n",
 ]  # fmt: skip
 
 
@@ -514,6 +519,42 @@ def test_a_template_compiled_by_its_shape_is_the_template_as_written(pieces: lis
         assert by_shape == expected
     else:
         assert by_shape[0] is expected[0] and by_shape[1] == expected[1]
+
+
+def _written(text: str, markdown: bool) -> str:
+    """The template compiled and rendered for one leader, or its error with the file:line."""
+    try:
+        return "ok: " + render_template(compile_template(TemplateText(text, SOURCE), markdown=markdown), context())
+    except MessageTemplateError as error:
+        return f"error: {error}"
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.booleans())
+@example(["{% for e in events %}", "Zoë\n", "{{ e.title }}", "{% endfor %}", "\n", "{{ nosuch }}"], True)
+@settings(max_examples=200, deadline=None)
+def test_a_template_by_its_shape_writes_what_jinja_writes_from_the_text(pieces: list[str], markdown: bool) -> None:
+    """Rendered through shapes shared with other templates, a template writes what Jinja itself
+    writes from its text, and fails with the same problem at the same line as without shapes."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from campaign_portal.text import templates
+
+    text = "".join(pieces)
+    templates._compile.cache_clear()
+    by_shape = _written(text, markdown)
+    templates._compile.cache_clear()
+    original_split = templates._split
+    templates._split = lambda text: None  # type: ignore[assignment]
+    try:
+        as_written = _written(text, markdown)
+    finally:
+        templates._split = original_split
+        templates._compile.cache_clear()
+    assert by_shape == as_written
+    if by_shape.startswith("ok: "):
+        jinja = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=markdown)
+        assert by_shape == "ok: " + jinja.from_string(text).render(context()).strip()
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,7 @@ class _TextMaker(HTMLParser):
         self.link_text: list[str] = []
         self.in_pre = False
         self.after_bullet = False  # a loose list item's <p> starts on the bullet's line
+        self.links: list[tuple[str, str]] = []  # each link's (text, address), as compared below
 
     def _newlines(self, count: int) -> None:
         """End the text with at least ``count`` line breaks (none at its start); trailing spaces go."""
@@ -155,6 +156,8 @@ class _TextMaker(HTMLParser):
         elif tag == "a" and self.href:
             href = self.href.pop()
             text = self.link_text.pop().strip()
+            if href:
+                self.links.append((text, href))
             if href and href != text and not href.startswith("mailto:"):
                 self.parts.append(f" ({href})")
         elif tag in ("td", "th"):
@@ -335,7 +338,9 @@ class MarkupRenderer:
         finally:
             if budget is not None:
                 self._spent[key] = spent + time.monotonic() - start
-        converter.reset()
+        # Stopped part-way, the converter keeps state that reset() does not clear (its block
+        # parser's open lists): texts converted with it afterwards would lose paragraphs.
+        self._converters = {kind: kept for kind, kept in self._converters.items() if kept is not converter}
         return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure, out_of_budget=out_of_budget)
 
     def _converter(self, text: str, line_breaks: bool) -> markdown.Markdown:
@@ -379,7 +384,17 @@ class MarkupRenderer:
             return None
         if len(pattern.findall(rendered.html)) != len(found):
             return None
-        return SharedRendering(text, rendered.html, pattern)
+        # A space is not inert everywhere a word is ("<a.{name}@x.example>", "<abbr title={name}>"):
+        # values of several words are put in only if the probe with each token as two words renders
+        # as the probe does with the same change.
+        doubled = pattern.sub(lambda token: f"{token.group()} {token.group()}", text)
+        spaced = self._rendered(doubled, False, budget)
+        spaces_inert = (
+            spaced.failure is None
+            and not spaced.removed
+            and spaced.html == pattern.sub(lambda token: f"{token.group()} {token.group()}", rendered.html)
+        )
+        return SharedRendering(text, rendered.html, pattern, spaces_inert)
 
     def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
         """``text`` rendered once, and what an author should hear about it (what was removed,
@@ -418,6 +433,7 @@ class SharedRendering:
     text: str
     html: str
     tokens: re.Pattern[str]
+    spaces_inert: bool = True  # values of several words render as one word does (else they are refused)
 
     def html_for(self, text: str, values: dict[str, Any]) -> str | None:
         """The rendering of ``text`` if it is ``self.text`` with ``values`` (token -> value) put in, else None."""
@@ -432,22 +448,29 @@ class SharedRendering:
         used = set(self.tokens.findall(self.text))
         for token in used:
             value = values.get(token)
-            if not isinstance(value, str) or not _INERT.fullmatch(value):
+            if not isinstance(value, str) or not _INERT.fullmatch(value) or (" " in value and not self.spaces_inert):
                 return None
         if self.tokens.sub(lambda found: values[found.group()], self.text) != text:
             return None
-        html = self.tokens.sub(lambda found: values[found.group()], self.html)
-        # The plain text takes the same replacement, unless two tokens stand for one word: a link
-        # whose text and address differed in the probe could then read the same, which the plain
-        # text writes differently (no address after the text).
-        if len({values[token] for token in used}) < len(used):
+        def put(written: str) -> str:
+            return self.tokens.sub(lambda found: values[found.group()], written)
+
+        html = put(self.html)
+        # The plain text takes the same replacement, unless a link whose text and address differed
+        # in the probe reads the same with the values put in (or the other way round), which the
+        # plain text writes differently (no address after the text): "[Ann](<token>)" for Ann,
+        # or two tokens standing for one word.
+        if any((put(text) == put(href)) != (text == href) for text, href in self._probe_text[1]):
             return html, html_to_text(html)
-        return html, self.tokens.sub(lambda found: values[found.group()], self.plain)
+        return html, put(self._probe_text[0])
 
     @cached_property
-    def plain(self) -> str:
-        """The probe's plain text, tokens included."""
-        return html_to_text(self.html)
+    def _probe_text(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The probe's plain text, tokens included, and its links' (text, address) pairs."""
+        maker = _TextMaker()
+        maker.feed(self.html)
+        maker.close()
+        return maker.text(), tuple(maker.links)
 
 
 # Python-Markdown's inline patterns, each with the characters one of its matches always holds.
