@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
+from typing import Any
+from unittest import mock
 
+import icalendar.prop.text
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from icalendar import Alarm, Calendar, vDuration, vText
 from icalendar import Event as CalendarEvent
 
@@ -38,6 +44,23 @@ UTC = dt.timezone.utc
 
 # --- the reference: the writer as it was, on icalendar's component objects --------------------
 
+_ICALENDAR_ESCAPE = icalendar.prop.text._escape_char
+
+
+def _escape_keeping_a_typed_backslash_n(text: str | bytes) -> str:
+    """icalendar's TEXT escaping without its first step, which reads a "\\N" typed in the text
+    as a line break ("C:\\New" came back as "C:" and "ew" on the next line)."""
+    text = text.decode() if isinstance(text, bytes) else text
+    return str(_ICALENDAR_ESCAPE(text.replace("\\N", "\ue000"))).replace("\ue000", "\\\\N")
+
+
+def _as_written(function: Callable[..., bytes]) -> Callable[..., bytes]:
+    def reference(*args: Any, **kwargs: Any) -> bytes:
+        with mock.patch.object(icalendar.prop.text, "_escape_char", _escape_keeping_a_typed_backslash_n):
+            return function(*args, **kwargs)
+
+    return reference
+
 
 def reference_vevent(campaign_id: str, entry: CalendarEntry) -> CalendarEvent:
     event, stamp = entry.event, entry.stamp.astimezone(UTC)
@@ -61,6 +84,7 @@ def reference_vevent(campaign_id: str, entry: CalendarEntry) -> CalendarEvent:
     return vevent
 
 
+@_as_written
 def reference_task(task: TaskEntry) -> bytes:
     stamp = task.stamp.astimezone(UTC)
     vevent = CalendarEvent()
@@ -86,6 +110,7 @@ def reference_task(task: TaskEntry) -> bytes:
     return ical
 
 
+@_as_written
 def reference_calendar(
     entries: list[CalendarEntry], *, name: str, description: str = "", subscribable: bool = False,
     refresh_hours: int = 1, tasks: tuple[TaskEntry, ...] = (),
@@ -217,3 +242,35 @@ def test_folding_keeps_lines_within_75_octets_and_characters_whole() -> None:
 )
 def test_durations_read_as_icalendars(span: dt.timedelta) -> None:
     assert _duration(span) == vDuration(span).to_ical().decode()
+
+
+# --- any text, written directly and read back -------------------------------------------------
+
+_TEXT_PIECES = st.sampled_from(
+    ["x", "yy", " ", ",", ";", ":", "\\", "\\N", "^", "\n", "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x00", "\x7f",
+     "é", "e\u0301", "€", "😀", "👩\u200d💻", "漢", '"', "\t"]
+)  # fmt: skip
+_AWKWARD_TEXT = st.lists(_TEXT_PIECES, min_size=1, max_size=60).map("".join).filter(lambda text: clean_ical_text(text).strip())
+
+
+@given(_AWKWARD_TEXT, _AWKWARD_TEXT, st.sampled_from(["Europe/London", "UTC", "Australia/Lord_Howe"]), st.booleans(), st.integers(0, 80))
+@example("C:\\New folder", "x", "UTC", False, 0)  # icalendar's own writer turned the typed "\\N" into a line break
+@settings(max_examples=150, deadline=None)
+def test_any_text_is_written_as_icalendar_writes_it_and_reads_back(
+    title: str, text: str, zone: str, cancelled: bool, pad: int
+) -> None:
+    text = "p" * pad + text  # moves every awkward character across the 75-octet fold
+    event = make_event("e", wall("2027-03-28T01:30"), zone, title=title, location=text,
+                       status="cancelled" if cancelled else "scheduled")  # fmt: skip
+    entry = CalendarEntry(make_campaign("c", event), event, "https://x.example/e/", text, STAMP)
+    task = TaskEntry("c--m--a--send@learning-portal", dt.date(2027, 1, 4), title, text, None, STAMP)
+    written = build_calendar([entry], name=title, description=text, tasks=(task,))
+    assert written == reference_calendar([entry], name=title, description=text, tasks=(task,))
+    assert all(len(line) <= 75 for line in written.split(b"\r\n"))
+    calendar = Calendar.from_ical(written)
+    vevent, vtask = calendar.walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == clean_ical_text(title)
+    assert str(vevent["DESCRIPTION"]) == str(vevent["LOCATION"]) == str(vtask["DESCRIPTION"]) == clean_ical_text(text)
+    assert str(vtask["SUMMARY"]) == " ".join(clean_ical_text(title).split())
+    assert str(vevent["STATUS"]) == ("CANCELLED" if cancelled else "CONFIRMED")
+    assert vevent.decoded("DTSTART") == zoned_or_utc(event.starts)

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from campaign_portal.writers.feeds import (
@@ -370,3 +372,39 @@ def test_json_items_are_written_as_json_dumps_writes_them() -> None:
         expected = json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2)
         assert _indented_json(document, "\n") == expected
         assert _indented_json(document, "\n    ") == expected.replace("\n", "\n    ")
+
+
+_FEED_TEXT = st.lists(
+    st.sampled_from(["x", " ", "&", "&amp;", "<b>", "]]>", '"', "'", "\r", "\r\n", "\n", "\t", "\x00", "\x0b", "\ufffe",
+                     "\ud800", "\u2028", "é", "e\u0301", "😀", "\\", "\\u0041", "items\": []", "</item>"]),
+    max_size=12,
+).map("".join)  # fmt: skip
+
+
+@given(_FEED_TEXT, _FEED_TEXT, _FEED_TEXT, st.lists(_FEED_TEXT, max_size=2), st.lists(_FEED_TEXT, max_size=2))
+@settings(max_examples=150, deadline=None)
+def test_items_written_directly_read_back_as_their_values(
+    title: str, html: str, summary: str, authors: list[str], categories: list[str]
+) -> None:
+    """RSS and JSON Feed items are written as text, not through lxml and json.dumps of the whole
+    document: read back by an XML parser and as JSON, every value is the one given (less what
+    XML cannot hold), and the JSON is what json.dumps of the document writes."""
+    from campaign_portal.writers.feeds import clean_xml_text
+
+    channel = FeedChannel(title or "t", CHANNEL.url, CHANNEL.feed_url, CHANNEL.json_feed_url, summary)
+    item = FeedItem(title, f"{SITE}/i/", dt.datetime(2027, 1, 4, 9, tzinfo=UTC), html, summary, tuple(authors),
+                    tuple(categories), "event")  # fmt: skip
+    root = etree.fromstring(build_rss(channel, [item, item]))
+    for written in root.findall("channel/item"):
+        assert (written.findtext("title") or "") == clean_xml_text(title)
+        assert (written.findtext("content:encoded", namespaces=NS) or "") == clean_xml_text(html)
+        assert (written.findtext("description") or "") == clean_xml_text(summary or title)
+        assert [element.text or "" for element in written.findall("dc:creator", NS)] == [clean_xml_text(a) for a in authors]
+        assert [element.text or "" for element in written.findall("category")] == [clean_xml_text(c) for c in categories]
+    assert root.findtext("channel/title") == clean_xml_text(channel.title)
+    document = json.loads(build_json_feed(channel, [item]))
+    assert build_json_feed(channel, [item]).decode() == json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    (entry,) = document["items"]
+    assert (entry["title"], entry["content_html"], entry.get("summary", "")) == tuple(map(clean_xml_text, (title, html, summary)))
+    assert [author["name"] for author in entry.get("authors", [])] == [clean_xml_text(author) for author in authors]
+    assert entry.get("tags", []) == [clean_xml_text(category) for category in categories]

@@ -148,10 +148,10 @@ _CALENDAR_END = b"END:VCALENDAR\r\n"
 
 
 def _text(value: str) -> str:
-    """A TEXT value escaped as RFC 5545 3.3.11 asks (and as icalendar does, in its order)."""
+    """A TEXT value escaped as RFC 5545 3.3.11 asks (as icalendar does, in its order, except that a
+    "\\N" typed in the text stays those two characters: icalendar makes it a line break first)."""
     return (
-        value.replace("\\N", "\n")
-        .replace("\\", "\\\\")
+        value.replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
