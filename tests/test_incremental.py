@@ -5,6 +5,7 @@ The whole, with a real server and every kind of edit, is tests/test_serve_dirty.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -45,6 +46,37 @@ def test_a_spec_is_the_same_when_every_name_templates_read_is() -> None:
     retitled = PageSpec(src_uri="x/index.md", url="x/", title="Y", template="portal/x.html", context=last.context)
     assert not same_spec(last, retitled, read)
     assert {"markup", "phase_of", "is_past", "now", "today", "tag_slug"} <= HELPERS
+
+
+def test_a_spec_is_not_the_same_when_an_equal_value_is_written_differently() -> None:
+    """Values equal by == that a page writes differently: a moment on another clock (Scheduled for
+    "09:00 UTC" or "10:00 UTC+01:00"), Markup and text, dict keys in another order."""
+    from markupsafe import Markup
+
+    from campaign_portal.rules.dates import format_datetime
+
+    utc = dt.datetime(2027, 1, 4, 9, tzinfo=dt.timezone.utc)
+    paris = dt.datetime(2027, 1, 4, 10, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert utc == paris and format_datetime(utc) != format_datetime(paris)
+    read = {"campaign"}
+
+    def spec(campaign: object, scheduled_for: dt.datetime | None = None) -> PageSpec:
+        return PageSpec("x/index.md", "x/", "X", "portal/x.html", {"campaign": campaign}, scheduled_for=scheduled_for)
+
+    assert same_spec(spec({"publish": utc, "tags": ["a"]}, utc), spec({"publish": utc, "tags": ["a"]}, utc), read)
+    assert not same_spec(spec({"publish": utc}), spec({"publish": paris}), read)
+    assert not same_spec(spec([(1, utc)]), spec([(1, paris)]), read)
+    assert not same_spec(spec("x", utc), spec("x", paris), read)
+    assert not same_spec(spec("<b>"), spec(Markup("<b>")), read)
+    assert not same_spec(spec({"a": 1, "b": 2}), spec({"b": 2, "a": 1}), read)
+
+    @dataclasses.dataclass(frozen=True)
+    class Item:
+        title: str
+        publish: dt.datetime
+
+    assert same_spec(spec([Item("a", utc)]), spec([Item("a", utc)]), read)
+    assert not same_spec(spec([Item("a", utc)]), spec([Item("a", paris)]), read)
 
 
 def test_time_is_the_same_until_the_site_changes_by_itself_or_the_day_turns() -> None:

@@ -251,27 +251,60 @@ def same_spec(
     leaders); its caller keeps both builds' specs, so no id is reused meanwhile."""
     if last is None:
         return False
+    if compared is None:
+        compared = {}
     for name in _SPEC_FIELDS:
-        if getattr(last, name) != getattr(spec, name):
+        old, value = getattr(last, name), getattr(spec, name)
+        if old != value or not _same_clocks(old, value, compared):
             return False
     before, after = last.context, spec.context
     if before.keys() != after.keys():
         return False
-    if compared is None:
-        compared = {}
     for name, value in after.items():
         if name in read:
             old = before[name]
             key = (id(old), id(value))
             same = compared.get(key)
             if same is None:
-                same = compared[key] = bool(old == value)
+                same = compared[key] = bool(old == value) and _same_clocks(old, value, compared)
             if not same:
                 return False
     return True
 
 
 _SPEC_FIELDS = tuple(f.name for f in fields(PageSpec) if f.name != "context")
+
+
+def _same_clocks(old: Any, new: Any, seen: dict[tuple[int, int], bool] | None = None) -> bool:
+    """For two values already equal (``==``): whether they also read the same where ``==`` does not
+    look. Date-times are equal as moments, but a page writes one on its own clock ("09:00 UTC" for
+    2027-01-04T09:00Z, "10:00 UTC+01:00" for 10:00+01:00), and equal dicts may list their keys in
+    another order. ``seen`` (same_spec's ``compared``) skips pairs of objects already walked: the
+    campaigns, events and leaders most pages share are walked once per rebuild."""
+    if old is new:
+        return True
+    if type(old) is not type(new):  # Markup("<b>") == "<b>", 1 == 1.0 == True: written differently
+        return False
+    if isinstance(old, dt.datetime):
+        return bool(old.tzinfo == new.tzinfo and old.utcoffset() == new.utcoffset())
+    if isinstance(old, (str, int, float, dt.date, type(None))):
+        return True
+    if seen is None:
+        seen = {}
+    key = (id(old), id(new))
+    if key in seen:
+        return seen[key]
+    seen[key] = True  # a cycle reads the same as far as it goes
+    if isinstance(old, Mapping):
+        same = list(old) == list(new) and all(_same_clocks(old[k], new[k], seen) for k in old)
+    elif isinstance(old, (list, tuple)):
+        same = len(old) == len(new) and all(_same_clocks(a, b, seen) for a, b in zip(old, new, strict=True))
+    elif hasattr(old, "__dataclass_fields__"):
+        same = all(_same_clocks(getattr(old, name), getattr(new, name, None), seen) for name in old.__dataclass_fields__)
+    else:
+        same = True  # compared by == alone, as before
+    seen[key] = same
+    return same
 
 
 _read_names: dict[str, frozenset[str]] = {}
