@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -116,6 +117,23 @@ def build_project(root: Path, *, strict: bool = False, site_dir: Path | None = N
     finally:
         logger.removeHandler(collector)
     return BuiltSite(root=root, site_dir=Path(config.site_dir), warnings=collector.messages)
+
+
+def set_site_url(root: Path, site_url: str) -> None:
+    """Point the project's ``site_url`` at ``site_url`` (where a test serves the site, say)."""
+    config = root / "mkdocs.yml"
+    text, count = re.subn(r"(?m)^site_url: .*$", f"site_url: {site_url}", config.read_text(encoding="utf-8"))
+    assert count == 1, "mkdocs.yml should set site_url once"
+    config.write_text(text, encoding="utf-8")
+
+
+def build_at(root: Path, now: str, *, site_dir: Path | None = None) -> BuiltSite:
+    """Build the project in ``root`` at ``PORTAL_NOW=now``, which must log no warning."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PORTAL_NOW", now)
+        site = build_project(root, site_dir=site_dir)
+    assert site.warnings == [], "the build logged unexpected warnings"
+    return site
 
 
 BuildPortal = Callable[..., BuiltSite]

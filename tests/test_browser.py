@@ -21,10 +21,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, ElementHandle, Locator, Page, Request, Route, expect
 
-from conftest import BuiltSite, build_project, prepare_project
+from conftest import BuiltSite, build_at, prepare_project, set_site_url
 
 FIXTURE_NOW = "2027-01-12T09:00:00Z"
-EXAMPLE_SITE_URL = "https://learning.example.com/"
 
 FIXTURE_LEADERS = """\
 amara-okafor:
@@ -159,17 +158,8 @@ def build_fixture_portal(root: Path, *, site_url: str | None = None, site_dir: P
         content={"assets/leaders/amara.svg": FIXTURE_PHOTO},
     )
     if site_url is not None:
-        config_file = root / "mkdocs.yml"
-        config = config_file.read_text(encoding="utf-8")
-        assert f"site_url: {EXAMPLE_SITE_URL}\n" in config
-        config_file.write_text(
-            config.replace(f"site_url: {EXAMPLE_SITE_URL}\n", f"site_url: {site_url}\n"), encoding="utf-8"
-        )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PORTAL_NOW", FIXTURE_NOW)
-        site = build_project(root, site_dir=site_dir)
-    assert site.warnings == []
-    return site
+        set_site_url(root, site_url)
+    return build_at(root, FIXTURE_NOW, site_dir=site_dir)
 
 
 @pytest.fixture(scope="module")

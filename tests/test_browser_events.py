@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from test_browser import OpenTab, open_tab  # noqa: F401 - the fixture, used by name
 
-from conftest import BuiltSite, build_project, prepare_project
+from conftest import BuiltSite, build_at, prepare_project, set_site_url
 
 NOW = "2027-01-12T09:00:00Z"
 
@@ -86,14 +86,10 @@ def build(root: Path, *, site_url: str | None = None, site_dir: Path | None = No
     text = text.replace(
         "      campaigns_dir: campaigns\n", f"      campaigns_dir: campaigns\n      events_per_page: {per_page}\n"
     )
-    if site_url is not None:
-        text = text.replace("site_url: https://learning.example.com/\n", f"site_url: {site_url}\n")
     config.write_text(text, encoding="utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PORTAL_NOW", NOW)
-        site = build_project(root, site_dir=site_dir)
-    assert site.warnings == []
-    return site
+    if site_url is not None:
+        set_site_url(root, site_url)
+    return build_at(root, NOW, site_dir=site_dir)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ENGINE, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, prepare_project
+from conftest import ENGINE, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, prepare_project, set_site_url
 
 pytestmark = pytest.mark.skipif(ENGINE != "mkdocs", reason="the CI templates are checked once, in the MkDocs run")
 
@@ -107,11 +107,7 @@ def live_site(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     root = prepare_project(tmp_path / "project", {"leaders.yml": LEADERS_YML, "coaching.yml": DUE_CAMPAIGN})
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(
-        re.sub(r"(?m)^site_url: .*$", f"site_url: http://127.0.0.1:{server.server_address[1]}/", text), encoding="utf-8"
-    )
+    set_site_url(root, f"http://127.0.0.1:{server.server_address[1]}/")
     try:
         yield root, served
     finally:

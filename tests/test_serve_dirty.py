@@ -13,7 +13,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENGINE, EXAMPLE_NOW, PROJECT_ROOT, build_project, prepare_project
+from conftest import ENGINE, EXAMPLE_NOW, PROJECT_ROOT, build_project, prepare_project, set_site_url
 
 HOST = "127.0.0.1"
 CAMPAIGNS = ("leaders.yml", "coaching-for-growth.yml", "ai-at-work.yml")
@@ -83,8 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = prepare_project(tmp_path_factory.mktemp("serve-dirty"), files)
     config = root / "mkdocs.yml"
     # The site_url serve uses (so that a fresh build of the same files makes the same links).
-    text = re.sub(r"(?m)^site_url: .*$", f"site_url: http://{HOST}:{port}/", config.read_text(encoding="utf-8"))
-    config.write_text(text, encoding="utf-8")
+    set_site_url(root, f"http://{HOST}:{port}/")
     log = root / "serve.log"
     environment = dict(os.environ, PORTAL_NOW=EXAMPLE_NOW, NO_MKDOCS_2_WARNING="1")
     environment.pop("PORTAL_PREVIEW", None)
