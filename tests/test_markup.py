@@ -335,11 +335,11 @@ def test_a_shared_rendering_is_used_for_plain_words_and_refused_around_markup() 
     shared = renderer.shared(TRICKY_TEMPLATES[0].format(a=TOKENS[0], b=TOKENS[1]), TOKENS)
     assert shared is not None
     values = {TOKENS[0]: "Zoë", TOKENS[1]: "Amara Okafor"}
-    assert shared.html_for(TRICKY_TEMPLATES[0].format(a="Zoë", b="Amara Okafor"), values) is not None
+    assert shared.rendering_for(TRICKY_TEMPLATES[0].format(a="Zoë", b="Amara Okafor"), values) is not None
     for a in ("Jean-Luc", "Ann1", "O'Neil", "a_b", "Ann ", "Ann  Lee"):  # not plain words: formatted on their own
-        assert shared.html_for(TRICKY_TEMPLATES[0].format(a=a, b="Okafor"), {TOKENS[0]: a, TOKENS[1]: "Okafor"}) is None
+        assert shared.rendering_for(TRICKY_TEMPLATES[0].format(a=a, b="Okafor"), {TOKENS[0]: a, TOKENS[1]: "Okafor"}) is None
     # A copy that is not the probe with the values put in (the template tested a value) is formatted on its own.
-    assert shared.html_for("Hi Ann, something else", {TOKENS[0]: "Ann", TOKENS[1]: "Lee"}) is None
+    assert shared.rendering_for("Hi Ann, something else", {TOKENS[0]: "Ann", TOKENS[1]: "Lee"}) is None
 
 
 _SHARED_PIECES = [

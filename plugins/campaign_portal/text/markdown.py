@@ -387,13 +387,11 @@ class MarkupRenderer:
         # A space is not inert everywhere a word is ("<a.{name}@x.example>", "<abbr title={name}>"):
         # values of several words are put in only if the probe with each token as two words renders
         # as the probe does with the same change.
-        doubled = pattern.sub(lambda token: f"{token.group()} {token.group()}", text)
-        spaced = self._rendered(doubled, False, budget)
-        spaces_inert = (
-            spaced.failure is None
-            and not spaced.removed
-            and spaced.html == pattern.sub(lambda token: f"{token.group()} {token.group()}", rendered.html)
-        )
+        def doubled(written: str) -> str:
+            return pattern.sub(lambda token: f"{token.group()} {token.group()}", written)
+
+        spaced = self._rendered(doubled(text), False, budget)
+        spaces_inert = spaced.failure is None and not spaced.removed and spaced.html == doubled(rendered.html)
         return SharedRendering(text, rendered.html, pattern, spaces_inert)
 
     def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
@@ -435,32 +433,27 @@ class SharedRendering:
     tokens: re.Pattern[str]
     spaces_inert: bool = True  # values of several words render as one word does (else they are refused)
 
-    def html_for(self, text: str, values: dict[str, Any]) -> str | None:
-        """The rendering of ``text`` if it is ``self.text`` with ``values`` (token -> value) put in, else None."""
-        found = self.rendering_for(text, values)
-        return found[0] if found is not None else None
-
     def rendering_for(self, text: str, values: dict[str, Any]) -> tuple[str, str] | None:
         """``text``'s rendering and its plain text (``html_to_text``) if ``text`` is ``self.text`` with
         ``values`` (token -> value) put in, else None."""
         if len(text) > MAX_MARKDOWN_CHARS:
             return None
-        used = set(self.tokens.findall(self.text))
-        for token in used:
+        for token in set(self.tokens.findall(self.text)):
             value = values.get(token)
             if not isinstance(value, str) or not _INERT.fullmatch(value) or (" " in value and not self.spaces_inert):
                 return None
-        if self.tokens.sub(lambda found: values[found.group()], self.text) != text:
-            return None
+
         def put(written: str) -> str:
             return self.tokens.sub(lambda found: values[found.group()], written)
 
+        if put(self.text) != text:
+            return None
         html = put(self.html)
         # The plain text takes the same replacement, unless a link whose text and address differed
         # in the probe reads the same with the values put in (or the other way round), which the
         # plain text writes differently (no address after the text): "[Ann](<token>)" for Ann,
         # or two tokens standing for one word.
-        if any((put(text) == put(href)) != (text == href) for text, href in self._probe_text[1]):
+        if any((put(link_text) == put(href)) != (link_text == href) for link_text, href in self._probe_text[1]):
             return html, html_to_text(html)
         return html, put(self._probe_text[0])
 
