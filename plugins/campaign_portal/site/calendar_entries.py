@@ -47,6 +47,11 @@ def calendar_file(scope: Scope, pairs: list[EventPair], **options: Any) -> bytes
     entries = [calendar_entry(scope, campaign, event) for campaign, event in pairs]
     # Every calendar of the site carries the same VTIMEZONE for a zone: the years of all its events there.
     options.setdefault("zone_years", scope.memo.get(("zone years",), zone_years, scope))
+    return _kept_calendar(scope, entries, **options)
+
+
+def _kept_calendar(scope: Scope, entries: list[calendar.CalendarEntry], **options: Any) -> bytes:
+    """``build_calendar(entries, **options)``, kept across serve rebuilds while its entries and options are the same."""
     key = (
         "calendar",
         tuple((entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp) for entry in entries),
@@ -96,19 +101,13 @@ def leader_calendar(scope: Scope, leader: Leader, pairs: list[EventPair], messag
     with its text and an alarm in the morning."""
     entries = [calendar_entry(scope, campaign, event) for campaign, event in pairs]
     tasks = [_task_entry(scope, message) for message in messages]
-    name = f"{leader.name}: what to send · {scope.settings.site_name}"
-    description = f"The events {leader.name} hosts, and the day each message and reminder is due."
-    # Kept across serve rebuilds while its entries are the same (as calendar_file's).
-    key = (
-        "leader calendar",
-        name,
-        description,
-        tuple((entry.campaign.id, entry.event, entry.url, entry.description, entry.stamp) for entry in entries),
-        tuple(tasks),
-    )
-    return scope.cache.get(
-        key,
-        lambda: calendar.build_calendar(entries, name=name, description=description, subscribable=True, tasks=tasks),
+    return _kept_calendar(
+        scope,
+        entries,
+        name=f"{leader.name}: what to send · {scope.settings.site_name}",
+        description=f"The events {leader.name} hosts, and the day each message and reminder is due.",
+        subscribable=True,
+        tasks=tuple(tasks),
     )
 
 
