@@ -386,11 +386,7 @@ def _compile(text: str, markdown: bool) -> tuple[jinja2.Template, tuple[str, ...
     split = _split(text)
     if split is not None:
         skeleton, markers, data = split
-        shape = _SHAPES.get((markdown, skeleton), _UNKNOWN)
-        if shape is _UNKNOWN:
-            if len(_SHAPES) >= 4096:  # bounded, like the generated code, under a long `mkdocs serve`
-                _SHAPES.clear()
-            shape = _SHAPES[(markdown, skeleton)] = _shape(skeleton, markers, markdown)
+        shape = _kept(_SHAPES, (markdown, skeleton), lambda: _shape(skeleton, markers, markdown))
         if shape is not None:
             template, picks = shape
             return template, tuple(data[index][:-1] if cut else data[index] for index, cut in picks)
@@ -407,15 +403,22 @@ def _compile_text(text: str, markdown: bool) -> tuple[jinja2.Template, tuple[str
     # a loop over events, a link) differ in their text only, so they share the generated module. The key
     # holds everything the code depends on: the tree without its text, and every node's line (error lines).
     key = (markdown, repr(tree), tuple(node.lineno for node in tree.find_all(nodes.Node)))
-    template = _GENERATED.get(key)
-    if template is None:
-        if len(_GENERATED) >= 4096:
-            _GENERATED.clear()
-        template = _GENERATED[key] = environment.from_string(tree)
+    template = _kept(_GENERATED, key, lambda: environment.from_string(tree))
     return template, texts
 
 
 _GENERATED: dict[tuple[bool, str, tuple[int, ...]], jinja2.Template] = {}
+_KEPT_AT_MOST = 4096  # entries of each cache below, emptied when full: a long `mkdocs serve` stays bounded
+
+
+def _kept(cache: dict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    """``cache[key]``, made by ``make()`` when missing (an error is raised, not kept)."""
+    if key in cache:
+        return cache[key]
+    if len(cache) >= _KEPT_AT_MOST:
+        cache.clear()
+    value = cache[key] = make()
+    return value
 
 # Parsing is most of what is left: Jinja's lexer and parser in Python, 1-2 ms a template. Messages
 # are mostly their own words around the same tags, and a template's words cannot change how it
@@ -428,7 +431,6 @@ _TAG_START = re.compile(r"\{[{%#]")
 _VARIABLE_TAG = re.compile(r"""\{\{(?:[^{}'"\\]|'[^'{}\\]*'|"[^"{}\\]*")*\}\}""")
 _BLOCK_TAG = re.compile(r"""\{%(?:[^{}%'"\\]|'[^'{}%\\]*'|"[^"{}%\\]*")*%\}""")
 _RAW_BLOCK = re.compile(r"\{%\s*raw\b")
-_UNKNOWN: Any = object()
 _SHAPES: dict[tuple[bool, str], tuple[jinja2.Template, tuple[tuple[int, bool], ...]] | None] = {}
 
 
