@@ -27,6 +27,9 @@ from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, BuildPortal
         ("--x__y--", "x-y"),
         ("!!", ""),
         ("x" * 70, "x" * 64),
+        ("Con", "con-tag"),  # Windows cannot make a folder named CON, NUL, COM1 ...
+        ("LPT1", "lpt1-tag"),
+        ("console", "console"),
     ],
 )
 def test_a_tag_slug_keeps_letters_of_every_script(tag: str, slug: str) -> None:

@@ -31,12 +31,14 @@ def tag_slug(tag: str) -> str:
     ``C++`` is ``c``, ``Leadership & Change`` is ``leadership-change`` and ``日本語 x`` is
     ``日本語-x`` (URLs allow any letter; links percent-encode it). Empty when the tag has no
     letter or digit. Two tags with one slug would share a page: the loader refuses that.
+    A slug Windows reserves as a file name (``Con`` is ``con``) takes ``-tag`` after it
+    (``con-tag``), so the built site can be copied to and served from Windows.
     """
     text = unicodedata.normalize("NFKC", tag).casefold()
     # Letters, digits and the marks that belong to them (Devanagari vowel signs, Thai tones).
     kept = "".join(character if unicodedata.category(character)[0] in "LNM" else "-" for character in text)
-    slug = re.sub(r"-{2,}", "-", kept).strip("-")
-    return slug[:MAX_SLUG_LENGTH].strip("-")
+    slug = re.sub(r"-{2,}", "-", kept).strip("-")[:MAX_SLUG_LENGTH].strip("-")
+    return f"{slug}-tag" if slug in WINDOWS_RESERVED_NAMES else slug
 
 
 def same_tag(first: str, second: str) -> bool:
