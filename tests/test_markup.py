@@ -328,6 +328,35 @@ def test_a_shared_plain_text_is_made_again_when_two_tokens_stand_for_one_word() 
     assert shared.rendering_for("See [Ann](Ann).", {TOKENS[0]: "Ann", TOKENS[1]: "Ann"})[1] == "See Ann."  # type: ignore[index]
 
 
+def test_the_probe_with_values_of_two_words_is_rendered_only_for_a_copy_with_such_a_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two Markdown conversions for a template of one-word values would gain nothing over two
+    leaders' copies formatted on their own: the doubled probe waits for a value with a space."""
+    template = "Hi team,\n\nSee **the course** and [the page](https://x.example/).\n\nThank you,\n{a}\n"
+    names = ["Ann", "Lee", "Zoë", "Amara Okafor", "Ann Lee"]
+    direct = {name: str(MarkupRenderer().html(template.format(a=name))) for name in names}
+    converted: list[str] = []
+    real_convert = markdown.Markdown.convert
+    monkeypatch.setattr(markdown.Markdown, "convert", lambda self, text: converted.append(text) or real_convert(self, text))
+    shared = MarkupRenderer().shared(template.format(a=TOKENS[0]), TOKENS)
+    assert shared is not None
+    for name in names[:3]:
+        found = shared.rendering_for(template.format(a=name), {TOKENS[0]: name})
+        assert found == (direct[name], html_to_text(direct[name]))
+    assert converted == [template.format(a=TOKENS[0])]  # the probe only
+    converted.clear()
+    for name in names[3:]:
+        found = shared.rendering_for(template.format(a=name), {TOKENS[0]: name})
+        assert found == (direct[name], html_to_text(direct[name]))
+    assert converted == [template.format(a=f"{TOKENS[0]} {TOKENS[0]}")]  # the doubled probe, once
+    # Where a space is not inert, a copy with a value of two words is still refused.
+    unquoted = MarkupRenderer().shared(f"<abbr title={TOKENS[0]}>x</abbr> {TOKENS[0]}", TOKENS)
+    assert unquoted is not None
+    assert unquoted.rendering_for("<abbr title=Ann>x</abbr> Ann", {TOKENS[0]: "Ann"}) is not None
+    assert unquoted.rendering_for("<abbr title=Ann Lee>x</abbr> Ann Lee", {TOKENS[0]: "Ann Lee"}) is None
+
+
 def test_a_shared_rendering_is_used_for_plain_words_and_refused_around_markup() -> None:
     renderer = MarkupRenderer()
     usable = [template for template in TRICKY_TEMPLATES if renderer.shared(template.format(a=TOKENS[0], b=TOKENS[1]), TOKENS)]

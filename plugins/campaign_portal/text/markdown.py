@@ -25,7 +25,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -386,12 +386,15 @@ class MarkupRenderer:
             return None
         # A space is not inert everywhere a word is ("<a.{name}@x.example>", "<abbr title={name}>"):
         # values of several words are put in only if the probe with each token as two words renders
-        # as the probe does with the same change.
+        # as the probe does with the same change. That second rendering is made only when a copy
+        # first has a value of several words (most values put in are one word: a first name).
         def doubled(written: str) -> str:
             return pattern.sub(lambda token: f"{token.group()} {token.group()}", written)
 
-        spaced = self._rendered(doubled(text), False, budget)
-        spaces_inert = spaced.failure is None and not spaced.removed and spaced.html == doubled(rendered.html)
+        def spaces_inert() -> bool:
+            spaced = self._rendered(doubled(text), False, budget)
+            return spaced.failure is None and not spaced.removed and spaced.html == doubled(rendered.html)
+
         return SharedRendering(text, rendered.html, pattern, spaces_inert)
 
     def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
@@ -431,7 +434,13 @@ class SharedRendering:
     text: str
     html: str
     tokens: re.Pattern[str]
-    spaces_inert: bool = True  # values of several words render as one word does (else they are refused)
+    # Whether values of several words render as one word does (else they are refused); asked once,
+    # when a copy first has such a value.
+    check_spaces: Callable[[], bool] = field(default=lambda: True, repr=False, compare=False)
+
+    @cached_property
+    def spaces_inert(self) -> bool:
+        return self.check_spaces()
 
     def rendering_for(self, text: str, values: dict[str, Any]) -> tuple[str, str] | None:
         """``text``'s rendering and its plain text (``html_to_text``) if ``text`` is ``self.text`` with
