@@ -30,6 +30,7 @@ from .config import PortalConfig, brand_problems, site_settings
 from .filters import base_of, page_environment
 from .incremental import CollectorPause, IncrementalBuilds, PortalFile
 from .nav import nest_children, title_generated_pages
+from .portal_page import make_pages
 from .template_cache import TemplateCodeCache
 
 # Under mkdocs.plugins so that `mkdocs build --strict` counts the warnings; no prefix, so that
@@ -192,6 +193,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
                 self.specs[spec.src_uri] = spec
         for generated in content.files:
             self._add(files, taken, PortalFile.generated(config, generated.uri, content=generated.content), generated.what)
+        make_pages(files, config, list(self.specs))
 
     def _add(self, files: Files, taken: dict[str, File], file: File, what: str) -> bool:
         existing = taken.get(file.dest_uri) or files.get_file_from_path(file.src_uri)
