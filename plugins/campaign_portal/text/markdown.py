@@ -261,8 +261,8 @@ class MarkupRenderer:
 
     warnings: list[Problem] = field(default_factory=list)
     _cache: dict[tuple[str, bool], _Rendered] = field(default_factory=dict)
-    # One converter per set of inline patterns left out (``_unmatchable``), with and without line breaks.
-    _converters: dict[tuple[bool, frozenset[str]], markdown.Markdown] = field(default_factory=dict)
+    # One converter per set of patterns and processors left out (``_inapplicable``), with and without line breaks.
+    _converters: dict[tuple[bool, frozenset[tuple[str, str]]], markdown.Markdown] = field(default_factory=dict)
     _warned: set[tuple[SourceRef, str]] = field(default_factory=set)
     # Seconds of Markdown spent per budget key (a message template) in this build.
     _spent: dict[Hashable, float] = field(default_factory=dict)
@@ -344,10 +344,11 @@ class MarkupRenderer:
         return _Rendered(plain_html(text, line_breaks=line_breaks), failure=failure, out_of_budget=out_of_budget)
 
     def _converter(self, text: str, line_breaks: bool) -> markdown.Markdown:
-        """A converter for ``text`` without the inline patterns that cannot match anywhere in it:
-        each is tried at every position of every piece of text, and most texts use two or three
-        of the fourteen. Leaving out a pattern that cannot match changes nothing in the result."""
-        key = (line_breaks, _unmatchable(text))
+        """A converter for ``text`` without the inline patterns, block processors and preprocessors
+        that cannot match anywhere in it (``_inapplicable``): each is tried on every piece of text or
+        every block, and most texts use a few of them. Leaving out one that cannot match changes
+        nothing in the result."""
+        key = (line_breaks, _inapplicable(text))
         converter = self._converters.get(key)
         if converter is None and len(self._converters) >= _MAX_CONVERTERS:
             key = (line_breaks, frozenset())  # past so many kinds of text, new kinds share the full converter
@@ -355,9 +356,14 @@ class MarkupRenderer:
         if converter is None:
             # Messages are emails: a line break typed in the body is a line break in the email.
             converter = markdown.Markdown(extensions=[*_MARKDOWN_EXTENSIONS, "nl2br"] if line_breaks else _MARKDOWN_EXTENSIONS)
-            for name in key[1]:
-                if name in converter.inlinePatterns:
-                    converter.inlinePatterns.deregister(name)
+            registries: dict[str, markdown.util.Registry[Any]] = {
+                "inline": converter.inlinePatterns,
+                "block": converter.parser.blockprocessors,
+                "pre": converter.preprocessors,
+            }
+            for kind, name in key[1]:
+                if name in registries[kind]:
+                    registries[kind].deregister(name)
             self._converters[key] = converter
         return converter
 
@@ -484,21 +490,48 @@ _INLINE_TRIGGERS = {
     "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<", "html": "<", "entity": "&",
     "em_strong": "*_", "em_strong2": "_",
 }  # fmt: skip
-_MAX_CONVERTERS = 48  # each is a Markdown instance with its extensions: ~1 ms to make
-_TRIGGER_CHARACTERS = frozenset("".join(_INLINE_TRIGGERS.values()))
+# The block processors likewise: each is tested on every block, and a block is the author's text
+# (after Markdown's first step: see _inapplicable) cut into parts, with line prefixes ("> ",
+# list markers, indentation) taken off and placeholders of letters, digits and ':' for raw
+# HTML and fenced code, so a processor none of whose characters is in the text never applies.
+_BLOCK_TRIGGERS = {
+    "table": "|", "hashheader": "#", "setextheader": "=-", "hr": "-_*", "quote": ">", "ulist": "*+-",
+}  # fmt: skip
+_MAX_CONVERTERS = 96  # each is a Markdown instance with its extensions: ~1 ms to make
+_TRIGGER_CHARACTERS = frozenset("".join(_INLINE_TRIGGERS.values()) + "".join(_BLOCK_TRIGGERS.values()))
+# A reference definition ("[id]: https://..."), the only source of the references that the
+# reference patterns look up: without one, they match nothing they can change.
+_REFERENCE_DEFINITION = re.compile(r"\][ \t]*:")
+_ORDERED_ITEM = re.compile(r"\d\.")  # an ordered list item starts with digits and a dot
 
 
-def _unmatchable(text: str) -> frozenset[str]:
-    """The inline patterns that cannot match anywhere in ``text``."""
+def _inapplicable(text: str) -> frozenset[tuple[str, str]]:
+    """The inline patterns, block processors and preprocessors (``(kind, name)``) that cannot
+    match anywhere in ``text``, so that leaving them out changes nothing in its rendering."""
     # Markdown's first step drops the two characters it keeps for its placeholders, which can
-    # bring together what they separated ("  \x02\n" becomes a hard line break).
+    # bring together what they separated ("  \x02\n" becomes a hard line break), makes CR line
+    # ends LF and expands tabs to spaces (so a tab is taken for indentation and spaces below).
     text = text.replace("\x02", "").replace("\x03", "")
     present = {character for character in _TRIGGER_CHARACTERS if character in text}
-    names = [name for name, characters in _INLINE_TRIGGERS.items() if present.isdisjoint(characters)]
-    # A hard line break is two spaces before a line break, also after tabs are expanded and
-    # CR line ends made LF (Markdown's first step).
-    if "  \n" not in text and "\t" not in text and "\r" not in text:
-        names.append("linebreak")
+    names = [("inline", name) for name, characters in _INLINE_TRIGGERS.items() if present.isdisjoint(characters)]
+    names += [("block", name) for name, characters in _BLOCK_TRIGGERS.items() if present.isdisjoint(characters)]
+    tabbed = "\t" in text
+    # A hard line break is two spaces before a line break.
+    if "  \n" not in text and not tabbed and "\r" not in text:
+        names.append(("inline", "linebreak"))
+    if "!" not in text:  # an image is "![...]"
+        names += [("inline", "image_link"), ("inline", "image_reference"), ("inline", "short_image_ref")]
+    if _REFERENCE_DEFINITION.search(text) is None:
+        names.append(("block", "reference"))
+        names += [("inline", name) for name in ("reference", "short_reference", "image_reference", "short_image_ref")]
+    if "    " not in text and not tabbed:  # a code block, or a list item's indented part
+        names += [("block", "code"), ("block", "indent")]
+    if _ORDERED_ITEM.search(text) is None:
+        names.append(("block", "olist"))
+    if "```" not in text and "~~~" not in text:
+        names.append(("pre", "fenced_code_block"))
+    if "<" not in text and "&" not in text:  # raw HTML: read with an HTML parser, which reacts only to these
+        names.append(("pre", "html_block"))
     return frozenset(names)
 
 
