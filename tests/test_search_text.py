@@ -13,6 +13,9 @@ import textwrap
 
 from bs4 import BeautifulSoup
 
+from campaign_portal.plugin.events import TEMPLATES_DIR
+from campaign_portal.plugin.filters import OUTSIDE_SEARCH_PARTS, page_environment
+
 from conftest import LEADERS_YML, MINIMAL_CAMPAIGN, BuildPortal, BuiltSite
 
 CAMPAIGN = MINIMAL_CAMPAIGN + textwrap.dedent(
@@ -72,3 +75,75 @@ def test_brief_facts_keep_each_term_apart_from_its_value(build_portal: BuildPort
     text = facts.get_text()
     assert "For Frontline people managers" in text and "ForFrontline" not in text
     assert "Sponsors Amara Okafor" in text
+
+
+MESSAGES_AND_KPIS = CAMPAIGN + textwrap.dedent(
+    """\
+    kpis:
+      - name: Regretted attrition
+        unit: "%"
+        baseline: 14
+        target: 10
+        current: 12.5
+        better: lower
+    messages:
+      - id: kickoff
+        title: Kick-off announcement
+        leaders: [amara-okafor]
+        publish: 2027-01-11T08:00:00+00:00
+        subject: "{{ leader.first_name }} on {{ campaign.title }}"
+        body: |
+          Hi team, **{{ campaign.title }}** starts today.
+        short: "{{ campaign.title }} starts today"
+    """
+)
+
+
+def test_a_leaders_message_is_indexed_by_its_subject_not_its_copy_controls(build_portal: BuildPortal) -> None:
+    site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": MESSAGES_AND_KPIS}, now="2027-01-12T09:00:00Z")
+    page = site.content("leaders/amara-okafor/")
+    card = page.select_one("article.portal-message")
+    assert card is not None
+    # Every copy control is on the page, under its label.
+    assert [b["data-copy"] for b in card.select("button.portal-copy")] == ["subject", "text", "html", "short"]
+    heads = [" ".join(p.get_text(" ").split()) for p in card.select(".portal-message__head")]
+    assert heads == [
+        "Subject Copy subject",
+        "Message Copy message (plain text) Copy message (formatted)",
+        "Chat version Copy chat version",
+    ]
+    index = json.loads(site.text("search/search_index.json"))
+    text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("leaders/amara-okafor/"))
+    assert "Amara on Coaching for Growth" in text  # the subject is found
+    assert "Copy" not in text and "Chat version" not in text  # the controls are not
+    assert "starts today" not in text  # nor the leader's copies of the body and chat line
+    # The parts kept aside from search are all back in place: no page keeps a mark.
+    assert card.select_one("section.portal-message__body strong") is not None
+    assert card.select_one(".portal-message__short").get_text() == "Coaching for Growth starts today"  # type: ignore[union-attr]
+    assert not [path for path in site.site_dir.rglob("*.html") if "portal-outside-search" in path.read_text(encoding="utf-8")]
+
+
+def test_a_part_kept_from_search_stays_in_place_when_nothing_collects_it() -> None:
+    env = page_environment([str(TEMPLATES_DIR)], "Portal")
+    template = env.from_string("<p>{% filter outside_search %}<b>{{ word }}</b>{% endfilter %}</p>")
+    assert template.render(word="a<b") == "<p><b>a&lt;b</b></p>"
+    parts: list[str] = []
+    collecting = OUTSIDE_SEARCH_PARTS.set(parts)
+    try:
+        assert template.render(word="a<b") == "<p><!--portal-outside-search-0--></p>"
+    finally:
+        OUTSIDE_SEARCH_PARTS.reset(collecting)
+    assert parts == ["<b>a&lt;b</b>"]
+
+
+def test_a_kpi_is_indexed_by_its_caption_and_keeps_its_chart_and_table(build_portal: BuildPortal) -> None:
+    site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": MESSAGES_AND_KPIS}, now="2027-01-12T09:00:00Z")
+    figure = site.content("campaigns/coaching/").select_one("figure.portal-kpi")
+    assert figure is not None and figure.select_one("svg.portal-kpi__chart text") is not None
+    rows = [[cell.get_text() for cell in row.select("th, td")] for row in figure.select("table tbody tr")]
+    assert rows[0] == ["Baseline", "14%"] and rows[-1] == ["Target", "10%"]
+    index = json.loads(site.text("search/search_index.json"))
+    [measures] = [doc for doc in index["docs"] if doc["location"] == "campaigns/coaching/#measures"]
+    text = " ".join(BeautifulSoup(measures["text"], "html.parser").get_text().split())
+    assert "Regretted attrition" in text and "Lower is better" in text
+    assert "the values" not in text and "Baseline" not in text  # the table and the chart's labels are not indexed

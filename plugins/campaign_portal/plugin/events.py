@@ -27,7 +27,7 @@ from ..rules.schedule import changes_due, site_changes
 from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
 from ..writers.brand import brand_css
 from .config import PortalConfig, brand_problems, site_settings
-from .filters import base_of, page_environment
+from .filters import OUTSIDE_SEARCH_PARTS, base_of, page_environment
 from .incremental import CollectorPause, IncrementalBuilds, PortalFile
 from .nav import nest_children, title_generated_pages
 from .portal_page import make_pages
@@ -46,6 +46,7 @@ PREVIEW_BANNER = "portal/partials/preview-banner.html"
 # Where the preview banner goes: Material's announcement bar, else the top of the body.
 _ANNOUNCE_SLOT = '<div data-md-component="announce">'
 _BODY_START = re.compile(r"<body[^>]*>")
+_OUTSIDE_SEARCH = re.compile(r"<!--portal-outside-search-(\d+)-->")
 
 
 class _DirtyNotice(logging.Filter):
@@ -91,6 +92,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         self.preview = False
         self.campaigns_path = Path()
         self.specs: dict[str, PageSpec] = {}
+        self.outside_search: dict[str, list[str]] = {}  # page src_uri -> its parts kept from search (filters.outside_search)
         self.env: jinja2.Environment | None = None
         self._portal: tuple[Portal, frozenset[int]] | None = None  # for the moments the site changes by itself
 
@@ -273,7 +275,15 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         if spec is None:
             return html
         template = self._environment(config).get_template(spec.template)
-        return template.render(spec.context, page=page, base=base_of(page.url), spec=spec)
+        parts: list[str] = []
+        collecting = OUTSIDE_SEARCH_PARTS.set(parts)
+        try:
+            html = template.render(spec.context, page=page, base=base_of(page.url), spec=spec)
+        finally:
+            OUTSIDE_SEARCH_PARTS.reset(collecting)
+        if parts:
+            self.outside_search[page.file.src_uri] = parts
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """In a preview, every page (hand-written ones too) says so at the top."""
@@ -287,7 +297,10 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
 
     @event_priority(-100)
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-        """After Material's search indexed the page (priority 0): keep its entries for later rebuilds."""
+        """After Material's search indexed the page (priority 0): the parts kept from it back in; its entries kept."""
+        parts = self.outside_search.pop(page.file.src_uri, None)
+        if parts and page.content:
+            page.content = _OUTSIDE_SEARCH.sub(lambda mark: _part(parts, mark), page.content)
         if self.incremental is not None:
             self.incremental.page_built(page, config)
         return context
@@ -353,3 +366,9 @@ def _shown(path: Path, root: Path) -> str:
         return path.relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _part(parts: list[str], mark: re.Match[str]) -> str:
+    """The part a mark stands for; a mark the page did not make (out of range) stays as it is."""
+    index = int(mark[1])
+    return parts[index] if index < len(parts) else mark[0]

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from typing import Any
 from urllib.parse import quote
@@ -46,7 +47,28 @@ def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
     env.globals["tag_url"] = tag_url
     env.globals["scheduled"] = scheduled
     env.globals["draft"] = draft
+    env.filters["outside_search"] = outside_search
     return env
+
+
+# The parts of the page being rendered that search does not index (plugin.events sets it per page).
+OUTSIDE_SEARCH_PARTS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("outside_search_parts", default=None)
+OUTSIDE_SEARCH_MARK = "<!--portal-outside-search-{}-->"
+
+
+def outside_search(html: str) -> Markup:
+    """Markup the search index leaves out (copy controls, leaders' copies, charts), kept aside.
+
+    Material's search parser reads every tag of a page, excluded ones too; a part it must not
+    index is cheaper for it as one comment. The part is put back in place of its comment once
+    search has read the page (``CampaignPortalPlugin.on_page_context``), so the page is the same.
+    Rendered with nothing collecting the parts, a part stays where it is.
+    """
+    parts = OUTSIDE_SEARCH_PARTS.get()
+    if parts is None:
+        return Markup(html)
+    parts.append(str(html))
+    return Markup(OUTSIDE_SEARCH_MARK.format(len(parts) - 1))
 
 
 @jinja2.pass_context
