@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from types import FrameType
 from typing import Any, ClassVar
@@ -167,7 +167,7 @@ class _TextMaker(HTMLParser):
         if data.strip():
             self.after_bullet = False
         if not self.in_pre:
-            data = re.sub(r"\s+", " ", data)
+            data = _WHITESPACE.sub(" ", data)
             if not self.parts or self.parts[-1].endswith(("\n", " ")):
                 data = data.lstrip(" ")
         if self.link_text:
@@ -176,7 +176,54 @@ class _TextMaker(HTMLParser):
 
     def text(self) -> str:
         lines = [line.rstrip() for line in "".join(self.parts).split("\n")]
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+    def read_directly(self, html: str) -> bool:
+        """Call the handlers as ``HTMLParser`` would for ``html`` (with ``convert_charrefs``: the
+        text between two tags in one piece, entities decoded; names and attributes as written,
+        values decoded), if every ``<`` in it starts a tag of ``_SIMPLE_TAG``; else stop at the
+        first that does not and return False. Allowed tags are never script or style, whose
+        content the parser reads as raw text."""
+        position, length = 0, len(html)
+        while position < length:
+            start = html.find("<", position)
+            if start < 0:
+                start = length
+            if start > position:
+                self.handle_data(unescape(html[position:start]))
+            if start == length:
+                break
+            tag = _SIMPLE_TAG.match(html, start)
+            if tag is None:
+                return False
+            closing, name, attributes = tag.groups()
+            if name not in ALLOWED_TAGS or (closing and attributes):
+                return False
+            if closing:
+                self.handle_endtag(name)
+            else:
+                self.handle_starttag(name, [(key, unescape(value)) for key, value in _SIMPLE_ATTRIBUTE.findall(attributes)])
+            position = tag.end()
+        return True
+
+
+def _text_of(html: str) -> _TextMaker:
+    """A ``_TextMaker`` that has read ``html``: directly when it is the sanitiser's kind of HTML
+    (text, and allowed tags with double-quoted attributes: what nh3 writes), else with the parser."""
+    maker = _TextMaker()
+    if not maker.read_directly(html):
+        maker = _TextMaker()
+        maker.feed(html)
+        maker.close()
+    return maker
+
+
+_WHITESPACE = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+# A tag as the sanitiser writes it: a lowercase name, then attributes, each a space, a lowercase
+# name and a double-quoted value without tags in it.
+_SIMPLE_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)((?: [a-z][a-z-]*="[^"<>]*")*)>')
+_SIMPLE_ATTRIBUTE = re.compile(r' ([a-z][a-z-]*)="([^"<>]*)"')
 
 
 class _TooSlow(BaseException):
@@ -475,9 +522,7 @@ class SharedRendering:
     @cached_property
     def _probe_text(self) -> tuple[str, tuple[tuple[str, str], ...]]:
         """The probe's plain text, tokens included, and its links' (text, address) pairs."""
-        maker = _TextMaker()
-        maker.feed(self.html)
-        maker.close()
+        maker = _text_of(self.html)
         return maker.text(), tuple(maker.links)
 
 
@@ -606,7 +651,4 @@ def clean_html(html: str) -> str:
 
 def html_to_text(html: str) -> str:
     """Sanitised HTML to readable plain text."""
-    maker = _TextMaker()
-    maker.feed(html)
-    maker.close()
-    return maker.text()
+    return _text_of(html).text()
