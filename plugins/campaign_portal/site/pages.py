@@ -23,6 +23,8 @@ from .scope import EventPair, Scope
 def _page(scope: Scope, uri: str, title: str, template: str, context: dict[str, Any], **extra: Any) -> PageSpec:
     common = {
         "portal": scope.public,
+        # Whether any item shows a "Scheduled for" or "Draft" badge: templates skip both otherwise.
+        "previewing": bool(scope.public.scheduled or scope.public.drafts),
         "now": scope.now,
         "today": scope.today,
         "markup": scope.markup,
