@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote_plus
 
 from ..model import Campaign, Event, Leader
 from ..rules import schedule, urls
 from ..rules.dates import format_date, format_time
 from ..writers import calendar
+from ..writers.percent import form_encoded
 from .content import RenderedMessage
 from .scope import EventPair, Scope
 
@@ -81,16 +81,16 @@ def add_to_calendar_links(event: Event, description: str, url: str | None) -> di
     location = event.location or event.online or ""
     details = description if len(description) < 1200 else description[:1200] + "…"
     # Both links carry the same long texts: each is encoded once (urlencode's own encoding, quote_plus).
-    title, details, location = quote_plus(event.title), quote_plus(details), quote_plus(location)
+    title, details, location = form_encoded(event.title), form_encoded(details), form_encoded(location)
     google = (
         "https://calendar.google.com/calendar/render?action=TEMPLATE"
         f"&text={title}&dates={start_utc:%Y%m%dT%H%M%SZ}%2F{end_utc:%Y%m%dT%H%M%SZ}"
-        f"&details={details}&location={location}&ctz={quote_plus(event.timezone)}"
+        f"&details={details}&location={location}&ctz={form_encoded(event.timezone)}"
     )
     outlook = (
         "https://outlook.office.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose&rru=addevent"
-        f"&subject={title}&startdt={quote_plus(f'{start_utc:%Y-%m-%dT%H:%M:%SZ}')}"
-        f"&enddt={quote_plus(f'{end_utc:%Y-%m-%dT%H:%M:%SZ}')}&body={details}&location={location}"
+        f"&subject={title}&startdt={form_encoded(f'{start_utc:%Y-%m-%dT%H:%M:%SZ}')}"
+        f"&enddt={form_encoded(f'{end_utc:%Y-%m-%dT%H:%M:%SZ}')}&body={details}&location={location}"
     )
     return {"google": google, "outlook": outlook}
 

@@ -315,7 +315,11 @@ class _MessageEnvironment(ImmutableSandboxedEnvironment):
 
 
 def _finalize(value: Any) -> Any:
-    # Every {{ ... }} passes through here before it becomes text.
+    # Every {{ ... }} passes through here before it becomes text. Most are text, whose size is its length.
+    if isinstance(value, str):
+        if len(value) > MAX_RENDERED_CHARS:
+            _check_size(value)
+        return value
     if callable(value) and not isinstance(value, (str, jinja2.Undefined)):
         raise SecurityError("a function cannot be written into a message; call it or remove it")
     _check_size(value)

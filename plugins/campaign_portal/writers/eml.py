@@ -5,9 +5,9 @@ from __future__ import annotations
 import binascii
 import hashlib
 from email.header import Header
-from urllib.parse import quote
 
 from ..model import ascii_email, is_email
+from .percent import percent_encoded
 
 # Outlook and some browsers truncate or refuse longer mailto: links; past this the page offers
 # the .eml draft instead.
@@ -23,8 +23,8 @@ def mailto_link(subject: str, body: str, to: str | None = None) -> str | None:
     breaks = subject.count(" ") + body.count(" ") + body.count("\r") + body.count("\n")
     if len(f"mailto:{address or ''}?subject={subject}&body={body}") + 2 * breaks > MAILTO_LIMIT:
         return None
-    query = f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"
-    link = f"mailto:{quote(address or '', safe='@')}?{query}"
+    query = f"subject={percent_encoded(subject)}&body={percent_encoded(body)}"
+    link = f"mailto:{percent_encoded(address or '', safe='@')}?{query}"
     return link if len(link) <= MAILTO_LIMIT else None
 
 
