@@ -57,6 +57,15 @@ def test_event_facts_are_indexed_as_separate_words(build_portal: BuildPortal) ->
     page = site.content("campaigns/coaching/events/lunch/")
     assert [span.get_text() for span in page.select(".portal-facts .portal-avatar--initials")] == ["AO", "DK"]
     assert [dt.get_text() for dt in page.select(".portal-facts dt")] == ["When", "Where", "Online", "Hosted by", "Places"]
+    # The calendar buttons are on the page, not in the index.
+    assert [a.get_text() for a in page.select(".portal-calendar-actions a")] == [
+        "Download .ics (Outlook, Apple)",
+        "Google Calendar",
+        "Outlook on the web",
+    ]
+    index = json.loads(site.text("search/search_index.json"))
+    event_text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("campaigns/coaching/events/lunch/"))
+    assert "Google Calendar" not in event_text and "Download .ics" not in event_text
 
 
 def test_sponsor_chips_on_the_campaign_page_are_indexed_apart(build_portal: BuildPortal) -> None:
