@@ -561,8 +561,9 @@ def _inapplicable(text: str) -> frozenset[tuple[str, str]]:
     names = [("inline", name) for name, characters in _INLINE_TRIGGERS.items() if present.isdisjoint(characters)]
     names += [("block", name) for name, characters in _BLOCK_TRIGGERS.items() if present.isdisjoint(characters)]
     tabbed = "\t" in text
-    # A hard line break is two spaces before a line break.
-    if "  \n" not in text and not tabbed and "\r" not in text:
+    # A hard line break is two spaces before a line break; raw HTML that starts a line after
+    # spaces ("a\n  <div>") is set on a line of its own, leaving the spaces before a line break.
+    if "  \n" not in text and "  <" not in text and not tabbed and "\r" not in text:
         names.append(("inline", "linebreak"))
     if "!" not in text:  # an image is "![...]"
         names += [("inline", "image_link"), ("inline", "image_reference"), ("inline", "short_image_ref")]
