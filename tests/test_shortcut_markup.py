@@ -34,7 +34,7 @@ _PIECES = [
     "1.", "1. ", "1) ", "2. ", "10. ", "\u0663. ", ".", "[", "]", "]:", "[a]", "[a]: https://r.example",
     '[a]: <https://r.example> "t"', "[a][]", "[b][a]", "[a] [b]", "![a](x.png)", "![a][a]", "![a]", "!", "`", "``",
     "```", "~~~", "```py", "``` {.x}", "~~~ {#i .c}", "<", "<div>", "</div>", '<div markdown="1">', "<!--", "-->",
-    "<!-- c -->", "<?php x ?>", "<![CDATA[x]]>", "<!DOCTYPE html>", "<b>", "</b>", "<p>", "<hr>", "  <div>", "  <p>",
+    "<!-- c -->", "<?php x ?>", "<![CDATA[x]]>", "<!DOCTYPE html>", "<b>", "</b>", "<p>", "<hr>", "  <div>", "  <p>", "<div>a</div>", "</div>x", "<hr>x", "<!-- c -->.",
     "<https://a.example>", "<me@x.example>", "&", "&amp;", "&#35;", "&#x26;", "&copy", "&copy;", "&#", "&x", "\\",
     "\\!", "\\[", "\\`", "\\*", "\\_", "\\#", "\\-", "\\+", "\\.", "\\>", "\\<", "\\&", "\\\\", "\\{", "\\|", "\\\n",
     "é", "wzxhzdk:0", "klzzwxh:0", "\x02wzxhzdk:0\x03", "\x02klzzwxh:0\x03", "\x0246\x03", "**b**", "*i*", "_u_",
@@ -57,6 +57,13 @@ _RENDERER = MarkupRenderer()  # converters reused from one example to the next, 
 @example("a\n  <div>x</div>", False)
 @example("a\n  <p>x", False)
 @example(":=.[.x\n---\n__s___`>#\nx\n===\n  <p>~~~``` {.x}\\# &amp;\\\\x\n---\n", False)
+# After a raw HTML block's end tag, a tag or comment on the same line is taken out of the text,
+# joining what was on either side of it: an indented code block, an ordered list, a reference
+# definition and a hard line break that the text has nowhere as such.
+@example("<div>a</div>  <!-- c -->  x", False)
+@example("<div>a</div>1<!-- c -->. x", False)
+@example("<div>a</div>[a]<!-- c -->: https://x.example\n\n[a]", False)
+@example("<div>a</div>x <!-- c --> \ny", False)
 @settings(max_examples=3000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 def test_a_pruned_converter_gives_the_full_converters_html(text: str, line_breaks: bool) -> None:
     try:

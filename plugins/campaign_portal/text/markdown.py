@@ -561,18 +561,22 @@ def _inapplicable(text: str) -> frozenset[tuple[str, str]]:
     names = [("inline", name) for name, characters in _INLINE_TRIGGERS.items() if present.isdisjoint(characters)]
     names += [("block", name) for name, characters in _BLOCK_TRIGGERS.items() if present.isdisjoint(characters)]
     tabbed = "\t" in text
-    # A hard line break is two spaces before a line break; raw HTML that starts a line after
-    # spaces ("a\n  <div>") is set on a line of its own, leaving the spaces before a line break.
-    if "  \n" not in text and "  <" not in text and not tabbed and "\r" not in text:
+    # Markdown's HTML block step (only where there is a "<") takes some tags out from between the
+    # characters around them, or starts a new line before them: "<div>a</div>1<!-- c -->. x" is an
+    # ordered list, "a\n  <div>" ends a line in two spaces. The checks of character sequences
+    # below (not those of single characters) hold only for text without it.
+    joined = "<" in text
+    # A hard line break is two spaces before a line break.
+    if "  \n" not in text and not joined and not tabbed and "\r" not in text:
         names.append(("inline", "linebreak"))
     if "!" not in text:  # an image is "![...]"
         names += [("inline", "image_link"), ("inline", "image_reference"), ("inline", "short_image_ref")]
-    if _REFERENCE_DEFINITION.search(text) is None:
+    if _REFERENCE_DEFINITION.search(text) is None and not joined:
         names.append(("block", "reference"))
         names += [("inline", name) for name in ("reference", "short_reference", "image_reference", "short_image_ref")]
-    if "    " not in text and not tabbed:  # a code block, or a list item's indented part
+    if "    " not in text and not joined and not tabbed:  # a code block, or a list item's indented part
         names += [("block", "code"), ("block", "indent")]
-    if _ORDERED_ITEM.search(text) is None:
+    if _ORDERED_ITEM.search(text) is None and not joined:
         names.append(("block", "olist"))
     if "```" not in text and "~~~" not in text:
         names.append(("pre", "fenced_code_block"))
