@@ -21,7 +21,7 @@ import pytest
 
 from campaign_portal.plugin import events, filters
 
-from conftest import EXAMPLE_NOW, PROJECT_ROOT, build_project, prepare_project
+from conftest import EXAMPLE_NOW, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, build_project, prepare_project
 
 SEARCH_INDEX = "search/search_index.json"
 
@@ -67,13 +67,38 @@ def test_pages_are_those_rendered_without_parts_kept_aside_or_portal_pages(
         put_back.clear()
         in_place = _built(root, now, "site-in-place", monkeypatch)
         assert put_back == []
-    assert _differences(shortcut, in_place) == []
+    # Only what search reads differs: the parts are what it must leave out.
+    assert _differences(shortcut, in_place) in ([], [SEARCH_INDEX])
     assert not [name for name, data in shortcut.items() if b"portal-outside-search" in data]
-    # Search read each page without the parts (as Material leaves out what they hold): no copy control, no mark.
     docs = json.loads(shortcut[SEARCH_INDEX])["docs"]
-    assert not [doc["location"] for doc in docs if "Copy subject" in doc["text"] or "portal-outside" in doc["text"]]
+    plain_docs = json.loads(in_place[SEARCH_INDEX])["docs"]
+    assert [(doc["location"], doc["title"]) for doc in docs] == [(doc["location"], doc["title"]) for doc in plain_docs]
+    left_out = ("Copy subject", "Download .ics", "portal-outside")
+    assert not [doc["location"] for doc in docs if any(words in doc["text"] for words in left_out)]
 
     with monkeypatch.context() as patch:
         patch.setattr(events, "make_pages", lambda *args: None)  # every page MkDocs' own, converted
         converted = _built(root, now, "site-converted", monkeypatch)
     assert _differences(shortcut, converted) == []
+
+
+def test_a_generated_page_given_markdown_by_another_plugin_is_converted_as_mkdocs_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hook that gives every page without Markdown a heading and a link (its table of contents,
+    its anchors): the site is the one MkDocs' own pages make."""
+    root = prepare_project(
+        tmp_path / "hooked", {"leaders.yml": LEADERS_YML, "coaching.yml": MINIMAL_CAMPAIGN}, config_extra="hooks:\n  - hooks/added.py\n"
+    )
+    (root / "hooks").mkdir()
+    (root / "hooks" / "added.py").write_text(
+        "def on_page_markdown(markdown, page, **kwargs):\n"
+        "    return markdown or '# Added heading\\n\\n## Part two\\n\\nSee [the part](#part-two).\\n'\n",
+        encoding="utf-8",
+    )
+    shortcut = _built(root, EXAMPLE_NOW, "site", monkeypatch)
+    with monkeypatch.context() as patch:
+        patch.setattr(events, "make_pages", lambda *args: None)
+        converted = _built(root, EXAMPLE_NOW, "site-converted", monkeypatch)
+    assert _differences(shortcut, converted) == []
+    assert b"Part two" in shortcut["campaigns/coaching/index.html"]  # the hook's Markdown reached the page (its toc)
