@@ -12,6 +12,7 @@ SOURCE_DATE_EPOCH.
 from __future__ import annotations
 
 import contextvars
+import difflib
 import importlib
 import json
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from campaign_portal.plugin import events, filters
+from campaign_portal.text.markdown import MarkupRenderer, SharedRendering
 
 from conftest import EXAMPLE_NOW, LEADERS_YML, MINIMAL_CAMPAIGN, PROJECT_ROOT, build_project, prepare_project
 
@@ -73,6 +75,9 @@ def test_pages_are_those_rendered_without_parts_kept_aside_or_portal_pages(
     docs = json.loads(shortcut[SEARCH_INDEX])["docs"]
     plain_docs = json.loads(in_place[SEARCH_INDEX])["docs"]
     assert [(doc["location"], doc["title"]) for doc in docs] == [(doc["location"], doc["title"]) for doc in plain_docs]
+    for doc, plain in zip(docs, plain_docs, strict=True):  # search's text of each entry only loses words, it gains none
+        steps = difflib.SequenceMatcher(None, plain["text"], doc["text"], autojunk=False).get_opcodes()
+        assert all(step[0] in ("equal", "delete") for step in steps), doc["location"]
     left_out = ("Copy subject", "Download .ics", "portal-outside")
     assert not [doc["location"] for doc in docs if any(words in doc["text"] for words in left_out)]
 
@@ -80,6 +85,20 @@ def test_pages_are_those_rendered_without_parts_kept_aside_or_portal_pages(
         patch.setattr(events, "make_pages", lambda *args: None)  # every page MkDocs' own, converted
         converted = _built(root, now, "site-converted", monkeypatch)
     assert _differences(shortcut, converted) == []
+
+    # Leaders' copies of a message taken from one shared rendering: the same as each formatted alone.
+    shared: list[bool] = []
+    real_rendering_for = SharedRendering.rendering_for
+    monkeypatch.setattr(
+        SharedRendering, "rendering_for", lambda self, *args: shared.append(True) or real_rendering_for(self, *args)
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(MarkupRenderer, "shared", lambda self, *args, **kwargs: None)
+        alone = _built(root, now, "site-alone", monkeypatch)
+    assert shared == []
+    _built(root, now, "site-shared", monkeypatch)
+    assert shared  # copies were taken from shared renderings
+    assert _differences(shortcut, alone) == []
 
 
 def test_a_generated_page_given_markdown_by_another_plugin_is_converted_as_mkdocs_would(
