@@ -9,6 +9,7 @@ the index MkDocs writes.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 from bs4 import BeautifulSoup
@@ -75,6 +76,13 @@ def test_sponsor_chips_on_the_campaign_page_are_indexed_apart(build_portal: Buil
     assert len(sponsors) == 1
     text = " ".join(BeautifulSoup(sponsors[0]["text"], "html.parser").get_text().split())
     assert text == "Amara Okafor Chief Operating Officer Daniel Kim Chief Technology Officer"
+    # An event card is found by its title and time; its date block (a picture of the date) is not indexed.
+    [events] = [doc for doc in index["docs"] if doc["location"] == "campaigns/coaching/#events"]
+    events_text = " ".join(BeautifulSoup(events["text"], "html.parser").get_text().split())
+    assert "Coaching conversations that stick" in events_text and "Wed 20 Jan 2027" in events_text
+    assert not re.search(r"Jan 20(?!\d)", events_text)  # "Jan 2027" is the time, in words
+    page = site.content("campaigns/coaching/")
+    assert [d.get_text(" ", strip=True) for d in page.select(".portal-event-card__date")] == ["Jan 20"]
 
 
 def test_brief_facts_keep_each_term_apart_from_its_value(build_portal: BuildPortal) -> None:
