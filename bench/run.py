@@ -55,6 +55,9 @@ class BuildRun:
     wall_s: float
     cpu_s: float
     peak_rss_mb: float
+    user_s: float = 0.0
+    system_s: float = 0.0
+    page_faults: int = 0  # minor faults: pages of memory touched for the first time
 
 
 @dataclass
@@ -78,6 +81,10 @@ class Project:
     @property
     def peak_rss_mb(self) -> float:
         return statistics.median(run.peak_rss_mb for run in self.runs)
+
+    @property
+    def median_user_s(self) -> float:
+        return statistics.median(run.user_s for run in self.runs)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -117,7 +124,14 @@ def run_build(project: Project) -> BuildRun:
             errors.seek(0)
             raise RuntimeError(f"{project.kind} build failed in {project.root}:\n{errors.read().decode()[-4000:]}")
     # ru_maxrss is in kilobytes on Linux.
-    return BuildRun(wall_s=wall, cpu_s=usage.ru_utime + usage.ru_stime, peak_rss_mb=usage.ru_maxrss / 1e3)
+    return BuildRun(
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1e3,
+        user_s=usage.ru_utime,
+        system_s=usage.ru_stime,
+        page_faults=usage.ru_minflt,
+    )
 
 
 def inspect_site(project: Project) -> None:
@@ -195,7 +209,8 @@ def compare(workdir: Path, campaigns: int, shape: Shape, runs: int, seed: int, *
 def show(project: Project, result: BuildRun, number: int, runs: int) -> None:
     print(
         f"  run {number + 1}/{runs} {project.kind:9}: {result.wall_s:7.2f} s wall, "
-        f"{result.cpu_s:7.2f} s CPU, peak RSS {result.peak_rss_mb:6.0f} MB",
+        f"{result.cpu_s:7.2f} s CPU (user {result.user_s:5.2f}, system {result.system_s:5.2f}, "
+        f"{result.page_faults} page faults), peak RSS {result.peak_rss_mb:6.0f} MB",
         flush=True,
     )
 
@@ -227,6 +242,17 @@ def report_comparison(projects: dict[int, list[Project]], sizes: list[int], size
     print(
         f"\nportal / plain ({PLAIN_PAGE_BYTES / 1e3:.0f} kB pages) at {size} campaigns, {portal.pages} pages: "
         f"{wall_ratio:.2f} in wall time, {cpu_ratio:.2f} in CPU time (goal <= {GOAL_RATIO}) {verdict(ok)}"
+    )
+    # Runs alternate, so each portal run and the plain run after it saw the same machine: the
+    # median of those pairs' ratios is steadier than the ratio of medians when the machine drifts.
+    pairs = [mine.cpu_s / theirs.cpu_s for mine, theirs in zip(portal.runs, plain.runs, strict=True)]
+    user_ratio = portal.median_user_s / plain.median_user_s
+    results["ratio"].update(cpu_pairs=statistics.median(pairs), user=user_ratio)
+    print(
+        f"  run by run (portal / the plain run after it): {', '.join(f'{ratio:.2f}' for ratio in pairs)}; "
+        f"median {statistics.median(pairs):.2f}\n"
+        f"  user time alone: {user_ratio:.2f} (system time is mostly first touches of memory, page faults; "
+        f"their cost swings between identical runs on a virtual machine)"
     )
     if len(projects[size]) > 2:
         same = projects[size][2]
