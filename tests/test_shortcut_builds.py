@@ -77,7 +77,7 @@ def test_pages_are_those_rendered_without_parts_kept_aside_or_portal_pages(
     assert _differences(shortcut, in_place) == []
     assert not [name for name, data in shortcut.items() if b"portal-outside-search" in data]
     docs = json.loads(shortcut[SEARCH_INDEX])["docs"]
-    left_out = ("Copy subject", "Download .ics", "portal-outside")
+    left_out = ("Copy subject", "Download .ics", "Download draft", "Open as email draft", "portal-outside")
     assert not [doc["location"] for doc in docs if any(words in doc["text"] for words in left_out)]
 
     with monkeypatch.context() as patch:
