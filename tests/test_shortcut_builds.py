@@ -61,8 +61,8 @@ def test_pages_are_those_rendered_without_parts_kept_aside_or_portal_pages(
 ) -> None:
     root, now = _project(tmp_path / kind, kind)
     put_back: list[int] = []
-    real_part = events._part
-    monkeypatch.setattr(events, "_part", lambda parts, mark: put_back.append(1) or real_part(parts, mark))
+    real_part = filters._part
+    monkeypatch.setattr(filters, "_part", lambda parts, mark: put_back.append(1) or real_part(parts, mark))
     shortcut = _built(root, now, "site", monkeypatch)
     assert len(put_back) > 10  # parts were kept aside and put back
 

@@ -27,7 +27,7 @@ from ..rules.schedule import changes_due, site_changes
 from ..site import OutputCache, PageSpec, SiteContent, SiteSettings
 from ..writers.brand import brand_css
 from .config import PortalConfig, brand_problems, site_settings
-from .filters import OUTSIDE_SEARCH_PARTS, base_of, page_environment
+from .filters import OUTSIDE_SEARCH_PARTS, base_of, page_environment, put_back_outside_search
 from .incremental import CollectorPause, IncrementalBuilds, PortalFile
 from .nav import nest_children, title_generated_pages
 from .portal_page import make_pages
@@ -46,7 +46,6 @@ PREVIEW_BANNER = "portal/partials/preview-banner.html"
 # Where the preview banner goes: Material's announcement bar, else the top of the body.
 _ANNOUNCE_SLOT = '<div data-md-component="announce">'
 _BODY_START = re.compile(r"<body[^>]*>")
-_OUTSIDE_SEARCH = re.compile(r"<!--portal-outside-search-(\d+)-->")
 
 
 class _DirtyNotice(logging.Filter):
@@ -300,7 +299,7 @@ class CampaignPortalPlugin(BasePlugin[PortalConfig]):
         """After Material's search indexed the page (priority 0): the parts kept from it back in; its entries kept."""
         parts = self.outside_search.pop(page.file.src_uri, None)
         if parts and page.content:
-            page.content = _OUTSIDE_SEARCH.sub(lambda mark: _part(parts, mark), page.content)
+            page.content = put_back_outside_search(page.content, parts)
         if self.incremental is not None:
             self.incremental.page_built(page, config)
         return context
@@ -366,9 +365,3 @@ def _shown(path: Path, root: Path) -> str:
         return path.relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _part(parts: list[str], mark: re.Match[str]) -> str:
-    """The part a mark stands for; a mark the page did not make (out of range) stays as it is."""
-    index = int(mark[1])
-    return parts[index] if index < len(parts) else mark[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -54,6 +55,7 @@ def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
 # The parts of the page being rendered that search does not index (plugin.events sets it per page).
 OUTSIDE_SEARCH_PARTS: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("outside_search_parts", default=None)
 OUTSIDE_SEARCH_MARK = "<!--portal-outside-search-{}-->"
+_OUTSIDE_SEARCH_MARKS = re.compile(r"<!--portal-outside-search-(\d+)-->")
 
 
 def outside_search(html: str) -> Markup:
@@ -69,6 +71,17 @@ def outside_search(html: str) -> Markup:
         return Markup(html)
     parts.append(str(html))
     return Markup(OUTSIDE_SEARCH_MARK.format(len(parts) - 1))
+
+
+def put_back_outside_search(html: str, parts: list[str]) -> str:
+    """``html`` with each part ``outside_search`` kept aside back in place of its mark."""
+    return _OUTSIDE_SEARCH_MARKS.sub(lambda mark: _part(parts, mark), html)
+
+
+def _part(parts: list[str], mark: re.Match[str]) -> str:
+    """The part a mark stands for; a mark the page did not make (out of range) stays as it is."""
+    index = int(mark[1])
+    return parts[index] if index < len(parts) else mark[0]
 
 
 @jinja2.pass_context
