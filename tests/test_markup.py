@@ -489,49 +489,6 @@ def test_a_converter_without_the_patterns_a_text_cannot_match_renders_it_as_the_
     assert _ONE_RENDERER._converter(text, line_breaks).reset().convert(text) == expected
 
 
-_BLOCK_PIECES = [
-    "word", "Ann", " ", "  ", "    ", "\t", "\n", "\n\n", "\r", "\r\n", "\x02", "\x03", "|", " | ", "|---|", ":-:", "#", "# ",
-    "######", "=", "===", "-", "- ", "---", "--", "*", "* ", "***", "_", "___", "+", "+ ", ">", "> ", "1", "1.", "1. ", "3. ",
-    "\u0663. ", "\u0663", ".", "[", "]", "]:", "] :", "]\t:", ":", "[a]", "[a]: https://r.example", "[a][]", "[b][a]",
-    "![a](x.png)", "![a][a]", "![a]", "!", "`", "```", "~~~", "``\x02`", "~\x03~~", "<", "<div>", "</div>", "<b>", "&",
-    "&amp;", "&#", "&x", "\\", "\\!", "\\[", "é", "\xa0", "\u2028", "\x0c", "wzxhzdk:0", "klzzwxh:0", "\x02wzxhzdk:0\x03",
-]  # fmt: skip
-_BLOCK_TEXTS = st.lists(
-    st.one_of(st.sampled_from(_BLOCK_PIECES), st.text(alphabet="ab1.-*_+#>|=:[]!`~<&\\ \t\n\x02", max_size=6)),
-    min_size=1,
-    max_size=16,
-).map("".join)
-
-
-@given(_BLOCK_TEXTS, st.booleans())
-@example("a\n\n    code\n", False)
-@example("- a\n\n    b\n", False)
-@example("1. a\n2. b\n", False)
-@example("\u0663. a", False)
-@example("a\n---\n", False)
-@example("a\n===\n", True)
-@example("[a]\n\n[a]: https://r.example\n", False)
-@example("![a][a]\n\n[a]:\thttps://r.example\n", False)
-@example("[a]\n\n[a]\x02: https://r.example\n", False)
-@example("``\x02`\ncode\n```\n", False)
-@example("> a\n>     code\n", False)
-@example("\tcode\n", False)
-@example("a &amp b", False)
-@example("| a | b |\n| - | - |\n| 1 | 2 |\n", False)
-@settings(max_examples=3000, deadline=None)
-def test_a_converter_without_what_a_text_cannot_use_renders_it_as_the_full_one(text: str, line_breaks: bool) -> None:
-    """The converter with the inline patterns, block processors and preprocessors that cannot
-    apply to a text left out gives that text exactly the full converter's HTML."""
-    extensions = ["tables", "fenced_code", "sane_lists", *(["nl2br"] if line_breaks else [])]
-    expected = markdown.Markdown(extensions=extensions).convert(text)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(markup, "_MAX_CONVERTERS", 100_000)  # every kind of text its own converter, none the full one
-        assert _PRUNING_RENDERER._converter(text, line_breaks).reset().convert(text) == expected
-
-
-_PRUNING_RENDERER = MarkupRenderer()
-
-
 def test_a_text_without_block_syntax_is_parsed_without_the_block_processors() -> None:
     converter = MarkupRenderer()._converter("Hi team,\n\nSee **the course** and [the page](https://x.example/).\n", False)
     blocks = converter.parser.blockprocessors

@@ -42,6 +42,7 @@ _PIECES = [
     "\n    code\n", "\n\tcode\n", "\n- a\n\n    b\n", "\n1. a\n2. b\n", "\n* a\n+ b\n- c\n", "\n> q\nlazy\n",
     "\n> - a\n>     b\n", "x\n===\n", "x\n---\n", "\n| a | b |\n|---|---|\n| 1 | 2 |\n", "\na | b\n--|--\n1 | 2\n",
     "\n```\ncode  \n```\n", "\n~~~\nx\n~~~\n", "  \n", ":", ";", "(", ")", '"', "'", "@", "/", "=\n", "-\n",
+    "######", "--", "3. ", "\u0663", "] :", "]\t:", "``\x02`", "~\x03~~",
 ]  # fmt: skip
 _TEXTS = st.lists(
     st.one_of(st.sampled_from(_PIECES), st.text(alphabet="ab1.-*_+#>|=:[]!`~<&\\ \t\n\r\x02\x03()", max_size=6)),
@@ -64,6 +65,21 @@ _RENDERER = MarkupRenderer()  # converters reused from one example to the next, 
 @example("<div>a</div>1<!-- c -->. x", False)
 @example("<div>a</div>[a]<!-- c -->: https://x.example\n\n[a]", False)
 @example("<div>a</div>x <!-- c --> \ny", False)
+# The pruned converter's first cases: each block processor, reference definitions, placeholders.
+@example("a\n\n    code\n", False)
+@example("- a\n\n    b\n", False)
+@example("1. a\n2. b\n", False)
+@example("\u0663. a", False)
+@example("a\n---\n", False)
+@example("a\n===\n", True)
+@example("[a]\n\n[a]: https://r.example\n", False)
+@example("![a][a]\n\n[a]:\thttps://r.example\n", False)
+@example("[a]\n\n[a]\x02: https://r.example\n", False)
+@example("``\x02`\ncode\n```\n", False)
+@example("> a\n>     code\n", False)
+@example("\tcode\n", False)
+@example("a &amp b", False)
+@example("| a | b |\n| - | - |\n| 1 | 2 |\n", False)
 @settings(max_examples=3000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 def test_a_pruned_converter_gives_the_full_converters_html(text: str, line_breaks: bool) -> None:
     try:
