@@ -18,11 +18,14 @@ date becomes a clear error rather than a parser exception.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ..model import Problem
 from ..rules.limits import MAX_FILE_BYTES
@@ -82,34 +85,70 @@ _PLAIN_TAGS = {
 }
 
 
+class _Typing(SafeConstructor, Resolver):
+    """YAML's implicit typing of plain scalars and its constructors of standard scalar tags, without a parser."""
+
+    def __init__(self) -> None:
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+_TYPING = _Typing()
+# The first characters of a plain scalar that an implicit type (null, bool, int, float, ...)
+# may start with; any other is text without asking the resolver (it would say the same).
+_TYPED_STARTS = (
+    None
+    if None in _TYPING.yaml_implicit_resolvers or _TYPING.yaml_path_resolvers
+    else frozenset(_TYPING.yaml_implicit_resolvers)
+)
+
+
+def _construct(tag: str, text: str) -> Any:
+    """A scalar's value under a standard tag (``tag:yaml.org,2002:int``, ...), or its text when the tag
+    has no constructor or the text is not such a value (`!!int` with no digits, `!!bool maybe`)."""
+    if tag in ("tag:yaml.org,2002:str", _TIMESTAMP_TAG):
+        return text  # timestamps stay text: the loader reads dates itself
+    constructor = _TYPING.yaml_constructors.get(tag)
+    if constructor is None:  # `<<` (merge) and `=` (value) are reported by the loader as keys or text
+        return text
+    try:
+        return constructor(_TYPING, yaml.ScalarNode(tag, text))
+    except Exception:
+        return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_value(text: str) -> Any:
+    """A plain (unquoted) scalar's value: null, a boolean, a number, or its text.
+
+    Memoised because it depends only on the text, and the texts that need the resolver repeat
+    across files: keys such as 'title' and 'timezone', durations, dates, ``true``.
+    """
+    tag = _TYPING.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return _construct(tag, text)
+
+
 class _Frame:
     """One open container while parsing, with the key waiting for its value."""
 
-    __slots__ = ("anchor", "container", "is_map", "key_line", "pending_key", "weight")
+    __slots__ = ("anchor", "container", "is_map", "key_line", "pending_key", "start")
 
-    def __init__(self, container: Any, anchor: str | None) -> None:
+    def __init__(self, container: Any, anchor: str | None, start: int) -> None:
         self.container = container
         self.is_map = isinstance(container, YamlMap)
         self.anchor = anchor
         self.pending_key: str | None = None
         self.key_line = 0
-        self.weight = 0
+        self.start = start  # the count of values read when it opened; it weighs what was read since
 
 
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path  # of the file, for its problems
         self.problems: list[Problem] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
-        self.expanded = 0  # values counted with every alias expanded
-        # Used only for YAML's implicit typing of plain scalars and their constructors.
-        self.resolver = _Loader("")
-        # The first characters of a plain scalar that an implicit type (null, bool, int, float, ...)
-        # may start with; any other is text without asking the resolver (it would say the same).
-        resolvers = self.resolver.yaml_implicit_resolvers
-        self.typed_starts = None if None in resolvers or self.resolver.yaml_path_resolvers else frozenset(resolvers)
 
     def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        """A scalar with a tag, a control character or a possible implicit type; other text is its own value."""
         value = event.value
         found = _CONTROL_CHARACTERS.search(value)
         if found is not None:
@@ -122,29 +161,18 @@ class _Builder:
             if tag not in _PLAIN_TAGS:
                 self.problems.append(Problem(self.path, line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
                 return value
-        elif event.implicit[0]:
-            if value and self.typed_starts is not None and value[0] not in self.typed_starts:
-                return value
-            tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-        else:
-            return value
-        if tag in ("tag:yaml.org,2002:str", _TIMESTAMP_TAG):
-            return value
-        node = yaml.ScalarNode(tag, value)
-        try:
-            return self.resolver.construct_object(node, deep=True)
-        except Exception:  # `!!int` with no digits, `!!bool maybe`, ...: the text as written
-            return value
+            return _construct(tag, value)
+        if event.implicit[0] and (not value or _TYPED_STARTS is None or value[0] in _TYPED_STARTS):
+            return _plain_value(value)
+        return value
 
     def collection_tag(self, tag: str | None, line: int) -> None:
         """Report an explicit tag on a mapping or list (``!!set``, ``!!python/object:...``)."""
         if tag not in (None, "!") and tag not in _COLLECTION_TAGS:
             self.problems.append(Problem(self.path, line, f"unsupported YAML tag {_show_tag(tag)}; remove it"))
 
-    def add(self, frame: _Frame, value: Any, line: int, weight: int) -> None:
+    def add(self, frame: _Frame, value: Any, line: int) -> None:
         """Put ``value`` into the open container, as a key, a mapping value or an item."""
-        self.expanded += weight
-        frame.weight += weight
         container = frame.container
         if frame.is_map:
             if frame.pending_key is None:
@@ -180,12 +208,16 @@ def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
         return None, [Problem(path, 1, f"file is too large ({len(text):,} characters; the limit is {MAX_BYTES:,})")]
     builder = _Builder(path)
     root: list[Any] = []
-    stack = [_Frame(root, None)]
+    stack = [_Frame(root, None, 0)]
+    anchors: dict[str, tuple[Any, int]] = {}  # each anchor's value and its weight, counted with aliases expanded
+    expanded = 0  # values read, counted with every alias expanded
     documents = 0
     # The parser's events one by one (``yaml.parse`` without its generator), dispatched on their
     # exact class: this loop runs once per value of every file.
-    scalar, add = builder.scalar, builder.add
-    typed_starts, has_control = builder.typed_starts, _CONTROL_CHARACTERS.search
+    scalar, add, has_control = builder.scalar, builder.add, _CONTROL_CHARACTERS.search
+    # A control character can only come from an escape in double-quoted text ("\\0", "\\x1b"):
+    # written as it is, the parser's reader refuses it. A file without a backslash has none.
+    escapes = "\\" in text
     loader = None
     try:
         loader = _Loader(text)  # PyYAML's own reader checks the characters here
@@ -197,41 +229,40 @@ def parse_yaml(text: str, path: str = "") -> tuple[Any, list[Problem]]:
                 value = event.value
                 if (
                     event.tag is not None
-                    or (event.implicit[0] and (not value or typed_starts is None or value[0] in typed_starts))
-                    or has_control(value) is not None
+                    or (event.implicit[0] and (not value or _TYPED_STARTS is None or value[0] in _TYPED_STARTS))
+                    or (escapes and has_control(value) is not None)
                 ):
                     value = scalar(event, line)  # else it is text, as ``scalar`` would say
                 # A block scalar's text starts on the line after its `|` or `>`.
-                add(stack[-1], value, line + 1 if event.style in ("|", ">") else line, 1)
+                add(stack[-1], value, line + 1 if event.style in ("|", ">") else line)
+                expanded += 1
                 if event.anchor:
-                    builder.anchors[event.anchor] = (value, 1)
+                    anchors[event.anchor] = (value, 1)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(stack) > MAX_DEPTH:
                     return None, [Problem(path, line, f"nesting is deeper than {MAX_DEPTH} levels; flatten it")]
                 container = _container(event, line)
                 builder.collection_tag(event.tag, line)
-                add(stack[-1], container, line, 0)
-                stack.append(_Frame(container, event.anchor))
+                add(stack[-1], container, line)
+                stack.append(_Frame(container, event.anchor, expanded))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 done = stack.pop()
-                weight = done.weight + 1
-                stack[-1].weight += weight
-                builder.expanded += 1
+                expanded += 1
                 if done.anchor:
-                    builder.anchors[done.anchor] = (done.container, weight)
+                    anchors[done.anchor] = (done.container, expanded - done.start)
             elif kind is yaml.AliasEvent:
-                target = builder.anchors.get(event.anchor or "")
+                target = anchors.get(event.anchor or "")
                 if target is None:
                     builder.problems.append(Problem(path, line, f"unknown alias *{event.anchor}"))
-                    add(stack[-1], None, line, 1)
-                else:
-                    add(stack[-1], target[0], line, target[1])
+                    target = (None, 1)
+                add(stack[-1], target[0], line)
+                expanded += target[1]
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     builder.problems.append(Problem(path, line, "only one YAML document is allowed per file; remove '---'"))
                     break
-            if builder.expanded > MAX_NODES:
+            if expanded > MAX_NODES:
                 return None, [Problem(path, line, "aliases expand to too many values; write the data out instead")]
     except yaml.YAMLError as error:
         return None, [_error_problem(error, text, path)]
