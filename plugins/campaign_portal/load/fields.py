@@ -102,19 +102,20 @@ class FieldReader:
 
     def mapping(self, value: Any, line: int, what: str, table: tuple[Field, ...]) -> YamlMap | None:
         """Check that ``value`` is a mapping with only the table's keys and every required key."""
-        keys = keys_of(table)
+        keys, required = _keys(table)
         if not isinstance(value, YamlMap):
             self.problem(line, f"{what} must be a mapping of keys to values")
             return None
-        for key in value:
-            if key == "<<":
-                self.problem(value.line_of(key), f"YAML merge keys ('<<') are not supported in {what}; write the values out")
-            elif key not in keys:
-                self.problem(value.line_of(key), f"unknown key '{show(key)}' in {what}{suggest(key, keys)}")
-        for key, required in keys.items():
-            if required and key not in value:
+        if not value.keys() <= keys.keys():  # else every key is known, and none is '<<'
+            for key in value:
+                if key == "<<":
+                    self.problem(value.line_of(key), f"YAML merge keys ('<<') are not supported in {what}; write the values out")
+                elif key not in keys:
+                    self.problem(value.line_of(key), f"unknown key '{show(key)}' in {what}{suggest(key, keys)}")
+        for key in required:
+            if key not in value:
                 self.problem(line, f"{what} is missing the required key '{key}'")
-            elif required and value[key] is None:
+            elif value[key] is None:
                 # Written but left empty: say so, rather than leave the item out without a word.
                 self.problem(value.line_of(key), f"'{key}' must not be empty")
         return value
@@ -127,19 +128,22 @@ class FieldReader:
         if not isinstance(value, YamlList):
             self.problem(data.line_of(key), f"'{key}' must be a list")
             return []
-        return [(item, value.line_of(index)) for index, item in enumerate(value)]
+        return value.with_lines()
 
     def text(self, data: YamlMap, key: str, *, required: bool = False) -> str | None:
-        if key not in data or data[key] is None:
+        value = data.get(key)  # most values are text already: one look-up, one type check
+        if value is None:
             if required and key in data:
                 self.problem(data.line_of(key), f"'{key}' must not be empty")
             return None
-        value = data[key]
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, str):
+            text = value
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
             hint = "; put it in quotes" if isinstance(value, bool) else ""
             self.problem(data.line_of(key), f"'{key}' must be text{hint}")
             return None
-        text = str(value)
+        else:
+            text = str(value)
         if not text.strip():
             if required:
                 self.problem(data.line_of(key), f"'{key}' must not be empty")
@@ -324,7 +328,7 @@ class FieldReader:
             # A single id written without brackets is what an author means.
             value_list: list[tuple[Any, int]] = [(value, data.line_of(key))]
         elif isinstance(value, YamlList):
-            value_list = [(item, value.line_of(index)) for index, item in enumerate(value)]
+            value_list = value.with_lines()
         else:
             self.problem(data.line_of(key), f"'{key}' must be a list of leader ids")
             return ()
@@ -431,6 +435,21 @@ def is_content_path(path: str) -> bool:
         and not any(character.isspace() and character != " " for character in path)
         and all(part not in ("", ".", "..") for part in parts)
     )
+
+
+_KEYS: dict[int, tuple[tuple[Field, ...], dict[str, bool], tuple[str, ...]]] = {}
+
+
+def _keys(table: tuple[Field, ...]) -> tuple[dict[str, bool], tuple[str, ...]]:
+    """A table's keys (whether each is required), and its required keys, worked out once per table.
+
+    Kept by the table's identity: the tables are constants, and hashing one (every field with
+    its documentation) costs more than working its keys out again."""
+    kept = _KEYS.get(id(table))
+    if kept is None or kept[0] is not table:
+        keys = keys_of(table)
+        kept = _KEYS[id(table)] = (table, keys, tuple(key for key, required in keys.items() if required))
+    return kept[1], kept[2]
 
 
 @functools.lru_cache(maxsize=1024)

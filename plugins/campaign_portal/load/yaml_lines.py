@@ -73,6 +73,10 @@ class YamlList(list[Any]):
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
+    def with_lines(self) -> list[tuple[Any, int]]:
+        """Each item with its line (the reader records one line for every item it adds)."""
+        return list(zip(self, self.item_lines, strict=True))
+
 
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 _PLAIN_TAGS = {

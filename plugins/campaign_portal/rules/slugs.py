@@ -5,6 +5,7 @@ Ids become folder and file names and URL segments, so one rule decides what an i
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,7 @@ def slugify(value: str) -> str:
     return slug[:MAX_SLUG_LENGTH].strip("-")
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and the same tags recur in campaign after campaign
 def tag_slug(tag: str) -> str:
     """The slug of a tag's page: its letters and digits in any script, lowercased, words joined by hyphens.
 
