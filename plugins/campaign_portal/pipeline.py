@@ -15,6 +15,7 @@ from .load import LoadCache, LoadResult, load_portal
 from .model import Problem
 from .publishing import PublicPortal, select_public
 from .site import OutputCache, SiteContent, SiteSettings, build_site
+from .text.markdown import deferred_problems
 
 
 @dataclass(frozen=True)
@@ -42,4 +43,8 @@ def build_portal(
 ) -> Built:
     loaded = load_portal(campaigns_dir, display_root=display_root, asset_exists=asset_exists, cache=load_cache)
     public = select_public(loaded.portal, now, preview=preview)
-    return Built(loaded, public, build_site(public, settings, output_cache))
+    content = build_site(public, settings, output_cache)
+    # Texts the loader proved clean were not rendered at load: each is rendered on first use (the
+    # site's, or this check's for what the site does not show), once, and reported as at load.
+    content.warnings.extend(deferred_problems(loaded.portal))
+    return Built(loaded, public, content)

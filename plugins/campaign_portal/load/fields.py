@@ -164,9 +164,10 @@ class FieldReader:
         value = self.text(data, key, required=required)
         if value is None:
             return None
-        checked, notice = self.markup.check(value, what=what)
+        line = data.value_line_of(key)
+        checked, notice = self.markup.check(value, what=what, source=self.ref(line))
         if notice is not None:
-            self.problem(data.value_line_of(key), notice)
+            self.problem(line, notice)
         return checked
 
     def slug(self, data: YamlMap, key: str, what: str) -> str | None:

@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cached_property
 from html import escape, unescape
 from html.parser import HTMLParser
@@ -57,14 +57,43 @@ _URL_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
 class CheckedMarkdown(str):
-    """Markdown from a campaign file that the loader has already rendered and checked.
+    """Markdown from a campaign file that the loader has checked.
 
     The loader knows the exact line of each field, so it reports what the
     sanitiser removes (``MarkupRenderer.check``). The text carries its rendering,
     so the site shows exactly what was checked, without formatting it again.
+
+    A text the loader proved clean from its source (``renders_cleanly``) is ``deferred``: it
+    is rendered on first use, once, by the renderer that checked it (its cache), and keeps
+    where it was written (``source``) and ``what`` it is, so that ``deferred_notice`` can still
+    report it at its own line if rendering, against the proof, finds something.
     """
 
-    rendered: _Rendered | None = None
+    source: SourceRef | None = None
+    what: str = "text"
+    deferred: bool = False
+    _rendered: _Rendered | None = None
+    _renderer: MarkupRenderer | None = None
+
+    @property
+    def rendered(self) -> _Rendered | None:
+        if self._rendered is None and self._renderer is not None:
+            self._rendered = self._renderer._rendered(self, False)
+            self._renderer = None  # rendered: the loader's renderer need not be kept alive for it
+        return self._rendered
+
+    @rendered.setter
+    def rendered(self, rendered: _Rendered | None) -> None:
+        self._rendered = rendered
+
+    def deferred_notice(self) -> Problem | None:
+        """For a deferred text: rendered now if it was not yet, what an author would have heard
+        about it at load (at its own line), or None. Always None for a text rendered at load."""
+        if not self.deferred or self.source is None:
+            return None
+        rendered = self.rendered
+        message = _describe(rendered, self.what) if rendered is not None else None
+        return Problem.at(self.source, message) if message is not None else None
 
 
 class _RemovalFinder(HTMLParser):
@@ -450,11 +479,21 @@ class MarkupRenderer:
 
         return SharedRendering(text, rendered.html, pattern, spaces_inert)
 
-    def check(self, text: str, *, what: str = "text") -> tuple[CheckedMarkdown, str | None]:
-        """``text`` rendered once, and what an author should hear about it (what was removed,
-        or why it shows as plain text), or None."""
-        rendered = self._rendered(text, False)
+    def check(
+        self, text: str, *, what: str = "text", source: SourceRef | None = None
+    ) -> tuple[CheckedMarkdown, str | None]:
+        """``text`` checked, and what an author should hear about it (what was removed, or why
+        it shows as plain text), or None.
+
+        With ``source`` (where the text was written), a text that ``renders_cleanly`` is not
+        rendered now: nothing can be reported about it, and it is rendered on first use
+        (``CheckedMarkdown``). Otherwise it is rendered now, once."""
         checked = CheckedMarkdown(text)
+        if source is not None and renders_cleanly(text):
+            checked.source, checked.what, checked.deferred = source, what, True
+            checked._renderer = self
+            return checked, None
+        rendered = self._rendered(text, False)
         checked.rendered = rendered
         return checked, _describe(rendered, what)
 
@@ -583,6 +622,120 @@ def _inapplicable(text: str) -> frozenset[tuple[str, str]]:
     if "<" not in text and "&" not in text:  # raw HTML: read with an HTML parser, which reacts only to these
         names.append(("pre", "html_block"))
     return frozenset(names)
+
+
+# -- proving from the source that rendering reports nothing -----------------------------------------
+
+# Bounds within which Python-Markdown's work on a text is small and shallow (see renders_cleanly).
+CLEAN_MAX_CHARS = 4_000  # MAX_MARKDOWN_CHARS / 25
+CLEAN_MAX_BRACKETS = 64  # "[": each unclosed one is a scan to the end of its paragraph
+CLEAN_MAX_PREFIX = 16  # columns of a line's container markers and indentation, a tab as 4
+# Anywhere in the text: raw HTML and autolinks, backslash escapes, tables, images, fenced code,
+# reference definitions, and control characters (those Markdown drops, and line ends other than LF).
+_UNCLEAN = re.compile(r"[<\\|\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]|!\[|```|~~~|\][ \t]*:")
+# What Markdown may take off the start of a line before it looks at the rest: quote markers,
+# list markers, indentation (and, for a setext underline, the underline itself).
+_LINE_PREFIX = re.compile(r"(?:[ \t>*+\-.=]|\d)*")
+_ORDERED_MARKER = re.compile(r"(\d+)\.(?=[ \t]|$)")
+_SIMPLE_ORDERED_ITEM = re.compile(r"([ \t>]*)\d+\.[ \t]+")
+# After "](": the link's address (spaces before it skipped), as far as its scheme could reach.
+_LINK_START = re.compile(r"\]\([^\S\n]*([A-Za-z0-9+.\-]*)(?=(.?))", re.DOTALL)
+
+
+def renders_cleanly(text: str) -> bool:
+    r"""True only when rendering ``text`` (Python-Markdown with ``_MARKDOWN_EXTENSIONS``, then
+    ``find_removals``) can report nothing: no tag, attribute or link scheme outside the allow-list,
+    no failure. Read from the source alone, conservatively: False whenever in doubt, and the
+    loader then renders the text as before. Typical prose (paragraphs, **bold**, _em_, `code`,
+    bullet lists, quotes, h3-h6, lists numbered from 1, [links](https://...)) passes.
+
+    Each exclusion and why:
+
+    - Longer than ``CLEAN_MAX_CHARS``, or more ``[`` than ``CLEAN_MAX_BRACKETS``: Markdown's time
+      grows with the square of unclosed brackets (about 40 ms at both bounds at once, far from
+      ``MARKDOWN_SECONDS``); and far below ``MAX_MARKDOWN_CHARS``.
+    - ``<`` (raw HTML, comments, autolinks), ``\`` (escapes: placeholders put back into link
+      addresses), ``|`` (tables: alignment is a ``style`` attribute), ``![`` (images), a fence of three
+      backticks or ``~~~`` (a ``class`` for the language), ``]:`` (reference definitions: a link address
+      written elsewhere), control characters (Markdown drops STX/ETX and reads CR as a line end,
+      which would join or split what is checked here line by line), C1 controls, U+2028/9.
+    - Per line, on its prefix: the characters Markdown may strip before a block (``>``, list
+      markers, digits and dots, spaces and tabs) are taken greedily, so whatever prefix Markdown
+      strips is part of it. Then:
+      - a ``#`` right after the prefix, unless ``###`` or more: an ATX h1 or h2 (no space is
+        needed after ``#``; inside list items and quotes too); h3-h6 are allowed;
+      - a line of only prefix characters ending in ``=`` or ``-``: a setext underline (h1, h2)
+        after some prefix (this also refuses ``---`` rules, which are allowed, to stay simple);
+      - an ordered-list number other than ``1`` in the prefix: a list starting there gets a
+        ``start`` attribute (sane_lists), which is not allowed. Allowed only for an item right
+        after another (no blank line), both with the same prefix of ``>``, spaces and tabs and
+        one number each: Markdown reads both into one list, started by an earlier line;
+      - a prefix wider than ``CLEAN_MAX_PREFIX`` columns: nesting of lists and quotes is at most
+        that deep, so Markdown's recursion stays far from the limit wherever the text is first
+        rendered (in a template, deeper in the stack than at load) and its blockquote rule,
+        which gives up within 100 frames of the limit, reads the same.
+    - After each ``](`` (a link's address follows; spaces skipped, a line break refused, as the
+      next line's prefix would be taken away): a scheme other than http, https or mailto, or the
+      letters of one interrupted by what Markdown or ``url_scheme`` reads differently from the
+      source: a tab or line break (dropped from URLs), ``&`` (an entity), a backtick (code put
+      back as text in the address). Titles are allowed on links, and no other Markdown syntax
+      makes an attribute.
+    """
+    if len(text) > CLEAN_MAX_CHARS or text.count("[") > CLEAN_MAX_BRACKETS or _UNCLEAN.search(text):
+        return False
+    for link in _LINK_START.finditer(text):
+        scheme, after = link.groups()
+        if after == ":":
+            if scheme.lower() not in ALLOWED_URL_SCHEMES:
+                return False
+        elif after in ("\t", "\n", "&", "`"):
+            return False
+    previous_item: str | None = None  # the previous line's prefix, if it is a plain numbered item
+    for line in text.split("\n"):
+        prefix = _LINE_PREFIX.match(line).group()  # type: ignore[union-attr]  # matches empty
+        rest = line[len(prefix) :]
+        if len(prefix) + 3 * prefix.count("\t") > CLEAN_MAX_PREFIX:
+            return False
+        if rest.startswith("#") and not rest.startswith("###"):
+            return False
+        written = prefix.rstrip(" \t")
+        if not rest and written and written[-1] in "=-":
+            return False
+        item = _SIMPLE_ORDERED_ITEM.fullmatch(prefix) if rest else None
+        numbered = any(number != "1" for number in _ORDERED_MARKER.findall(prefix))
+        if numbered and (item is None or previous_item != item.group(1)):
+            return False
+        previous_item = item.group(1) if item is not None else None
+    return True
+
+
+def deferred_problems(root: object) -> list[Problem]:
+    """What rendering finds in the deferred texts (``CheckedMarkdown.deferred``) anywhere in
+    ``root`` (through dataclasses, lists, tuples and dict values), each at its own line.
+
+    Each text is rendered now unless its first use already did; the site then reuses the
+    rendering. Empty unless ``renders_cleanly`` is wrong: the proof checked once more, also for
+    texts the site does not show (drafts), so that a build and ``portal validate`` report what
+    rendering every text at load would have."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if isinstance(value, CheckedMarkdown) and value.deferred and (problem := value.deferred_notice()) is not None:
+                problems.append(problem)
+            continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif is_dataclass(value) and not isinstance(value, type):
+            stack.extend(getattr(value, item.name) for item in fields(value))
+    return sorted(problems)
 
 
 def _describe(rendered: _Rendered, what: str) -> str | None:
