@@ -236,8 +236,7 @@ class FieldReader:
         value = strip(self.text(data, key))
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _SPACE.search(value) is not None:
+        if not is_http_link(value):
             self.problem(data.line_of(key), f"'{key}' must be an http(s) link such as https://example.com/..., not '{show(value)}'")
             return None
         return value
@@ -419,6 +418,15 @@ def show(value: Any) -> str:
 
 def strip(value: str | None) -> str | None:
     return value.strip() if value is not None else None
+
+
+def is_http_link(value: str) -> bool:
+    """An http(s) link to a host, without a space anywhere."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a bracket that opens no IPv6 address, such as http://[oops
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) and _SPACE.search(value) is None
 
 
 def is_content_path(path: str) -> bool:
