@@ -115,7 +115,8 @@ _KIND_SCHEMAS: dict[str, Callable[[Field], dict[str, Any]]] = {
     "deadline": lambda field: _moment(),
     "local date-time": lambda field: {"type": "string", "pattern": f"^{_DATE}{_TIME}$"},
     "time zone": lambda field: {"type": "string", "pattern": r"^(?:UTC|[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+)$"},
-    "url": lambda field: {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"},
+    # A host, where a bracket only closes one it opened ([::1]; urllib refuses others), then the rest.
+    "url": lambda field: {"type": "string", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://(?:[^\s/?#\[\]]|\[[^\s/?#\[\]]*\])+(?:[/?#]\S*)?$"},
     # One plain address, with only ASCII before the '@' (mail systems cannot all send from others).
     "email": lambda field: {"type": "string", "pattern": f"^(?=[!-~]+@){EMAIL_PATTERN.pattern}$"},
     "content path": lambda field: {
