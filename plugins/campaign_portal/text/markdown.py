@@ -25,7 +25,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cached_property
@@ -630,12 +630,14 @@ def _inapplicable(text: str) -> frozenset[tuple[str, str]]:
 CLEAN_MAX_CHARS = 4_000  # MAX_MARKDOWN_CHARS / 25
 CLEAN_MAX_BRACKETS = 64  # "[": each unclosed one is a scan to the end of its paragraph
 CLEAN_MAX_PREFIX = 16  # columns of a line's container markers and indentation, a tab as 4
-# Anywhere in the text: raw HTML and autolinks, backslash escapes, tables, images, fenced code,
-# reference definitions, and control characters (those Markdown drops, and line ends other than LF).
-_UNCLEAN = re.compile(r"[<\\|\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]|!\[|```|~~~|\][ \t]*:")
+# Anywhere in the text: raw HTML and autolinks, backslash escapes, tables, and control characters
+# (those Markdown drops, and line ends other than LF); also images, fences and reference definitions.
+_UNCLEAN_CHARACTER = re.compile(r"[<\\|\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # What Markdown may take off the start of a line before it looks at the rest: quote markers,
 # list markers, indentation (and, for a setext underline, the underline itself).
 _LINE_PREFIX = re.compile(r"(?:[ \t>*+\-.=]|\d)*")
+# The start of each line (after a line break) that has such a prefix or starts with "#".
+_LINE_TO_READ = re.compile(r"\n(?=[ \t>*+\-.=#]|\d)")
 _ORDERED_MARKER = re.compile(r"(\d+)\.(?=[ \t]|$)")
 _SIMPLE_ORDERED_ITEM = re.compile(r"([ \t>]*)\d+\.[ \t]+")
 # After "](": the link's address (spaces before it skipped), as far as its scheme could reach.
@@ -681,7 +683,13 @@ def renders_cleanly(text: str) -> bool:
       back as text in the address). Titles are allowed on links, and no other Markdown syntax
       makes an attribute.
     """
-    if len(text) > CLEAN_MAX_CHARS or text.count("[") > CLEAN_MAX_BRACKETS or _UNCLEAN.search(text):
+    if (
+        len(text) > CLEAN_MAX_CHARS
+        or text.count("[") > CLEAN_MAX_BRACKETS
+        or _UNCLEAN_CHARACTER.search(text)
+        or any(construct in text for construct in ("![", "```", "~~~"))
+        or ("]" in text and _REFERENCE_DEFINITION.search(text))
+    ):
         return False
     for link in _LINK_START.finditer(text):
         scheme, after = link.groups()
@@ -690,23 +698,30 @@ def renders_cleanly(text: str) -> bool:
                 return False
         elif after in ("\t", "\n", "&", "`"):
             return False
-    previous_item: str | None = None  # the previous line's prefix, if it is a plain numbered item
-    for line in text.split("\n"):
-        prefix = _LINE_PREFIX.match(line).group()  # type: ignore[union-attr]  # matches empty
-        rest = line[len(prefix) :]
+    lines = "\n" + text  # every line after a line break
+    for line in _LINE_TO_READ.finditer(lines):  # lines with an empty prefix not starting with "#" are fine
+        prefix, item = _line_start(lines, line.end())
+        rest = lines[line.end() + len(prefix) : line.end() + len(prefix) + 3]
         if len(prefix) + 3 * prefix.count("\t") > CLEAN_MAX_PREFIX:
             return False
-        if rest.startswith("#") and not rest.startswith("###"):
+        if rest[:1] == "#" and rest != "###":
             return False
         written = prefix.rstrip(" \t")
-        if not rest and written and written[-1] in "=-":
+        if rest[:1] in ("", "\n") and written and written[-1] in "=-":
             return False
-        item = _SIMPLE_ORDERED_ITEM.fullmatch(prefix) if rest else None
         numbered = any(number != "1" for number in _ORDERED_MARKER.findall(prefix))
-        if numbered and (item is None or previous_item != item.group(1)):
+        if numbered and (item is None or _line_start(lines, lines.rfind("\n", 0, line.start()) + 1)[1] != item):
             return False
-        previous_item = item.group(1) if item is not None else None
     return True
+
+
+def _line_start(lines: str, start: int) -> tuple[str, str | None]:
+    """The prefix (``_LINE_PREFIX``) of the line of ``lines`` starting at ``start``; and if the line is
+    one plain numbered item (a prefix of ``>``, spaces and tabs, one number, text after it), that prefix."""
+    prefix = _LINE_PREFIX.match(lines, start).group()  # type: ignore[union-attr]  # matches empty
+    item = _SIMPLE_ORDERED_ITEM.fullmatch(prefix)
+    after = lines[start + len(prefix) : start + len(prefix) + 1]
+    return prefix, item.group(1) if item is not None and after not in ("", "\n") else None
 
 
 def deferred_problems(root: object) -> list[Problem]:
@@ -726,15 +741,19 @@ def deferred_problems(root: object) -> list[Problem]:
             if isinstance(value, CheckedMarkdown) and value.deferred and (problem := value.deferred_notice()) is not None:
                 problems.append(problem)
             continue
-        if id(value) in seen:
-            continue
-        seen.add(id(value))
-        if isinstance(value, (list, tuple)):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            stack.extend(value.values())
+        kind = type(value)
+        if kind is list or kind is tuple:
+            inner: Iterable[object] = value  # type: ignore[assignment]
+        elif kind is dict:
+            inner = value.values()  # type: ignore[attr-defined]
         elif is_dataclass(value) and not isinstance(value, type):
-            stack.extend(getattr(value, item.name) for item in fields(value))
+            attributes = getattr(value, "__dict__", None)  # its fields' values (with slots: read each)
+            inner = attributes.values() if attributes is not None else [getattr(value, item.name) for item in fields(value)]
+        else:
+            continue
+        if id(value) not in seen:  # an object reached twice (a leader in several campaigns) is read once
+            seen.add(id(value))
+            stack.extend(inner)
     return sorted(problems)
 
 
