@@ -194,7 +194,7 @@ class Fragments:
         if drawn is None:
             drawn = self._drawn[key] = _draw(caller)
             self._held.append(arguments)
-        if type(drawn) is Markup:
+        if not isinstance(drawn, tuple):
             return drawn
         texts, kept = drawn
         pieces = [texts[0]]
@@ -202,19 +202,16 @@ class Fragments:
             pieces += (outside_search(part), text)
         return Markup("".join(pieces))
 
-    def __len__(self) -> int:
-        return len(self._drawn)
-
 
 def _draw(caller: Any) -> Markup | tuple[tuple[str, ...], tuple[str, ...]]:
     """Draw a block, its parts kept aside from search collected on a list of its own."""
     collecting = OUTSIDE_SEARCH_PARTS.set([])
     try:
-        html = str(caller())
+        html = caller()  # Markup: the page environment escapes
         kept = OUTSIDE_SEARCH_PARTS.get() or []
     finally:
         OUTSIDE_SEARCH_PARTS.reset(collecting)
     if not kept:
-        return Markup(html)
-    texts, order = split_at_outside_search(html, len(kept))
+        return html if isinstance(html, Markup) else Markup(html)
+    texts, order = split_at_outside_search(str(html), len(kept))
     return tuple(texts), tuple(kept[index] for index in order)
