@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from campaign_portal.cli import check_project, load_project
-from campaign_portal.load import load_portal
+from campaign_portal.load import LoadCache, load_portal
 from campaign_portal.model import SourceRef
 from campaign_portal.text import markdown as markup
 from campaign_portal.text.markdown import (
@@ -36,7 +36,7 @@ from campaign_portal.text.markdown import (
 )
 from test_shortcut_markup import _PIECES, EXTENSIONS
 
-from conftest import BuildPortal, prepare_project
+from conftest import LEADERS_YML, BuildPortal, prepare_project
 
 SOURCE = SourceRef("campaigns/probe.yml", 7)
 _FULL = markdown.Markdown(extensions=EXTENSIONS)
@@ -237,8 +237,6 @@ def test_a_problem_in_a_deferred_text_reaches_the_build_and_validate(
 ) -> None:
     """Against the proof: if a text the loader deferred does report something when rendered, the
     build logs it at the field's own line, and ``portal validate`` reports it, as if found at load."""
-    from conftest import LEADERS_YML
-
     campaigns = {"leaders.yml": LEADERS_YML, "coaching.yml": _CAMPAIGN}
     assert _REPORT in build_portal(campaigns, expect_warnings=True).warnings  # found at load
     loaded = load_portal(prepare_project(tmp_path / "loaded", campaigns) / "campaigns")
@@ -257,9 +255,22 @@ def test_a_problem_in_a_deferred_text_reaches_the_build_and_validate(
 
 def test_a_deferred_text_in_a_draft_is_checked_too(build_portal: BuildPortal, monkeypatch: pytest.MonkeyPatch) -> None:
     """A draft is not on the published site, so no page renders it: the check after the build does."""
-    from conftest import LEADERS_YML
-
     monkeypatch.setattr(markup, "renders_cleanly", lambda text: True)
     site = build_portal({"leaders.yml": LEADERS_YML, "coaching.yml": _CAMPAIGN + "draft: yes\n"}, expect_warnings=True)
     assert not site.exists("campaigns/coaching/")
     assert site.warnings == [_REPORT]
+
+
+def test_a_deferred_text_in_a_misnamed_file_is_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose name is not an id is read and checked but left out of the portal: its deferred
+    texts are checked after the build all the same (as they were at load), and a load cache keeps them."""
+    monkeypatch.setattr(markup, "renders_cleanly", lambda text: True)
+    root = prepare_project(tmp_path / "p", {"leaders.yml": LEADERS_YML, "Coaching_2027.yml": _CAMPAIGN})
+    report = _REPORT.replace("coaching.yml", "Coaching_2027.yml")
+    problems, _ = check_project(load_project(root))
+    assert report in [str(problem) for problem in problems]
+    cache = LoadCache()
+    first = load_portal(root / "campaigns", cache=cache)
+    again = load_portal(root / "campaigns", cache=cache)  # the file's result carried over
+    assert [text.source for text in again.deferred] == [text.source for text in first.deferred]
+    assert [str(problem) for problem in markup.deferred_problems(again.deferred)] == [report]

@@ -46,5 +46,5 @@ def build_portal(
     content = build_site(public, settings, output_cache)
     # Texts the loader proved clean were not rendered at load: each is rendered on first use (the
     # site's, or this check's for what the site does not show), once, and reported as at load.
-    content.warnings.extend(deferred_problems(loaded.portal))
+    content.warnings.extend(deferred_problems(loaded.deferred))
     return Built(loaded, public, content)

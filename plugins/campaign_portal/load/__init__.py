@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..model import Campaign, Leader, Portal, Problem
 from ..rules.slugs import MAX_SLUG_LENGTH, WINDOWS_RESERVED_NAMES, slug_problem
-from ..text.markdown import MarkupRenderer
+from ..text.markdown import CheckedMarkdown, MarkupRenderer
 from .cache import LoadCache, Loaded, LoadKey
 from .campaigns import CampaignReader, drop_tag_collisions
 from .fields import show
@@ -28,6 +28,9 @@ __all__ = ["LEADERS_FILE", "LoadCache", "LoadResult", "load_portal", "screen_fol
 class LoadResult:
     portal: Portal
     problems: list[Problem] = field(default_factory=list)
+    # The Markdown texts of every file read that were proven clean and not rendered at load
+    # (``MarkupRenderer.check``): ``deferred_problems`` renders and checks them after the build.
+    deferred: list[CheckedMarkdown] = field(default_factory=list)
 
 
 def load_portal(
@@ -72,12 +75,13 @@ def load_portal(
         key = LoadCache.key(reader.path, raw, leader_ids)
         loaded = previous.get(key)
         if loaded is None:
-            before = len(problems)
+            before, deferred_before = len(problems), len(markup.deferred)
             data = reader.parse_bytes(raw)
             campaign = reader.campaign(path.stem, data, leaders) if data is not None else None
-            loaded = (campaign, tuple(problems[before:]))
+            loaded = (campaign, tuple(problems[before:]), tuple(markup.deferred[deferred_before:]))
         else:
             problems.extend(loaded[1])
+            markup.deferred.extend(loaded[2])
         current[key] = loaded
         if loaded[0] is not None and not reader.misnamed:
             campaigns[path.stem] = loaded[0]
@@ -87,7 +91,7 @@ def load_portal(
     problems.extend(collisions)
     if asset_exists is not None:
         campaigns = _with_existing_images(campaigns, asset_exists, problems)
-    return LoadResult(Portal(leaders=leaders, campaigns=campaigns), sorted(set(problems)))
+    return LoadResult(Portal(leaders=leaders, campaigns=campaigns), sorted(set(problems)), markup.deferred)
 
 
 def _with_existing_images(

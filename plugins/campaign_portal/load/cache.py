@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 
 from ..model import Campaign, Problem
+from ..text.markdown import CheckedMarkdown
 
 LoadKey = tuple[str, bytes, tuple[str, ...]]
-Loaded = tuple[Campaign | None, tuple[Problem, ...]]
+# A file's campaign, its problems, and its Markdown texts proven clean and rendered on first use.
+Loaded = tuple[Campaign | None, tuple[Problem, ...], tuple[CheckedMarkdown, ...]]
 
 
 class LoadCache:

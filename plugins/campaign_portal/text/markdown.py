@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape, unescape
 from html.parser import HTMLParser
@@ -336,6 +336,7 @@ class MarkupRenderer:
     """Renders Markdown for one build, caching by text and collecting warnings."""
 
     warnings: list[Problem] = field(default_factory=list)
+    deferred: list[CheckedMarkdown] = field(default_factory=list)  # texts ``check`` did not render
     _cache: dict[tuple[str, bool], _Rendered] = field(default_factory=dict)
     # One converter per set of patterns and processors left out (``_inapplicable``), with and without line breaks.
     _converters: dict[tuple[bool, frozenset[tuple[str, str]]], markdown.Markdown] = field(default_factory=dict)
@@ -492,6 +493,7 @@ class MarkupRenderer:
         if source is not None and renders_cleanly(text):
             checked.source, checked.what, checked.deferred = source, what, True
             checked._renderer = self
+            self.deferred.append(checked)
             return checked, None
         rendered = self._rendered(text, False)
         checked.rendered = rendered
@@ -724,37 +726,16 @@ def _line_start(lines: str, start: int) -> tuple[str, str | None]:
     return prefix, item.group(1) if item is not None and after not in ("", "\n") else None
 
 
-def deferred_problems(root: object) -> list[Problem]:
-    """What rendering finds in the deferred texts (``CheckedMarkdown.deferred``) anywhere in
-    ``root`` (through dataclasses, lists, tuples and dict values), each at its own line.
+def deferred_problems(texts: Iterable[CheckedMarkdown]) -> list[Problem]:
+    """What rendering finds in ``texts`` (``CheckedMarkdown.deferred``: all the loader deferred),
+    each at its own line.
 
     Each text is rendered now unless its first use already did; the site then reuses the
     rendering. Empty unless ``renders_cleanly`` is wrong: the proof checked once more, also for
-    texts the site does not show (drafts), so that a build and ``portal validate`` report what
-    rendering every text at load would have."""
-    problems: list[Problem] = []
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if isinstance(value, CheckedMarkdown) and value.deferred and (problem := value.deferred_notice()) is not None:
-                problems.append(problem)
-            continue
-        kind = type(value)
-        if kind is list or kind is tuple:
-            inner: Iterable[object] = value  # type: ignore[assignment]
-        elif kind is dict:
-            inner = value.values()  # type: ignore[attr-defined]
-        elif is_dataclass(value) and not isinstance(value, type):
-            attributes = getattr(value, "__dict__", None)  # its fields' values (with slots: read each)
-            inner = attributes.values() if attributes is not None else [getattr(value, item.name) for item in fields(value)]
-        else:
-            continue
-        if id(value) not in seen:  # an object reached twice (a leader in several campaigns) is read once
-            seen.add(id(value))
-            stack.extend(inner)
-    return sorted(problems)
+    texts the site does not show (drafts, files left out), so that a build and ``portal
+    validate`` report what rendering every text at load would have."""
+    problems = (text.deferred_notice() for text in texts)
+    return sorted(problem for problem in problems if problem is not None)
 
 
 def _describe(rendered: _Rendered, what: str) -> str | None:
