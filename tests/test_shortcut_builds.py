@@ -4,8 +4,6 @@
   every page is byte for byte the page rendered with nothing collecting the parts.
 - Generated pages skip MkDocs' Markdown conversion (``PortalPage``): the site is byte for byte
   the site built with every page MkDocs' own (search index included).
-- Parts of page bodies drawn once per build and reused (``filters.Fragments``, ``once_per``):
-  the site is byte for byte the site with every such part drawn on every page that shows it.
 
 Each on the example site and on a generated one (bench/generate.py), at a fixed PORTAL_NOW and
 SOURCE_DATE_EPOCH.
@@ -100,31 +98,6 @@ def test_pages_are_those_rendered_without_parts_kept_aside_or_portal_pages(
     _built(root, now, "site-shared", monkeypatch)
     assert shared  # copies were taken from shared renderings
     assert _differences(shortcut, alone) == []
-
-
-@pytest.mark.parametrize("kind", ["example", "generated"])
-def test_pages_are_those_drawn_without_reusing_parts(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root, now = _project(tmp_path / kind, kind)
-    shown: list[str] = []
-    drawn: list[object] = []
-    real_once_per, real_draw = filters.Fragments.once_per, filters._draw
-
-    def counted(self: filters.Fragments, name: str, *arguments: object, caller: object) -> object:
-        shown.append(name)
-        return real_once_per(self, name, *arguments, caller=caller)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(filters.Fragments, "once_per", counted)
-        patch.setattr(filters, "_draw", lambda caller: drawn.append(caller) or real_draw(caller))
-        reusing = _built(root, now, "site", monkeypatch)
-    assert {"kpi_figure", "leader_chip", "event_time"} <= set(shown)
-    assert len(drawn) < len(shown)  # parts were reused
-
-    with monkeypatch.context() as patch:
-        # Every part drawn where it is shown, as if there were no ``once_per`` around it.
-        patch.setattr(filters.Fragments, "once_per", lambda self, name, *arguments, caller: caller())
-        every_time = _built(root, now, "site-every-time", monkeypatch)
-    assert _differences(reusing, every_time) == []
 
 
 def test_a_generated_page_given_markdown_by_another_plugin_is_converted_as_mkdocs_would(

@@ -1,6 +1,6 @@
-"""What the page templates may call: filters for dates and numbers, the helpers that answer
+"""What the page templates may call: filters for dates and numbers, and the helpers that answer
 "where is this item?" (``url_for``), "when does it go live?" (``scheduled``) and "is it a draft?"
-(``draft``) from the rules, and ``once_per``, which draws a part shown on many pages once per build."""
+(``draft``) from the rules."""
 
 from __future__ import annotations
 
@@ -49,8 +49,6 @@ def page_environment(dirs: list[str], site_name: str) -> jinja2.Environment:
     env.globals["scheduled"] = scheduled
     env.globals["draft"] = draft
     env.filters["outside_search"] = outside_search
-    # A new environment each build, so a new set of drawn parts: none outlives the build.
-    env.globals["once_per"] = Fragments().once_per
     return env
 
 
@@ -84,19 +82,6 @@ def _part(parts: list[str], mark: re.Match[str]) -> str:
     """The part a mark stands for; a mark the page did not make (out of range) stays as it is."""
     index = int(mark[1])
     return parts[index] if index < len(parts) else mark[0]
-
-
-def split_at_outside_search(html: str, count: int) -> tuple[list[str], list[int]]:
-    """``html`` cut at the marks of its ``count`` parts kept aside: the texts between them, and
-    the part each mark stands for, in the order they come (a mark out of range is text)."""
-    texts, order, start = [], [], 0
-    for mark in _OUTSIDE_SEARCH_MARKS.finditer(html):
-        if int(mark[1]) < count:
-            texts.append(html[start : mark.start()])
-            order.append(int(mark[1]))
-            start = mark.end()
-    texts.append(html[start:])
-    return texts, order
 
 
 @jinja2.pass_context
@@ -151,67 +136,3 @@ def avatar_tone(leader_id: str) -> int:
 def number(value: float) -> str:
     """``12,500``, ``1.5``: as ``rules.numbers`` writes every number (KPI charts use it directly)."""
     return numbers.format_number(value)
-
-
-# Compared by value in a fragment's key; anything else (the build's items) by identity.
-_VALUES = (str, int, float, bool, type(None))
-
-
-class Fragments:
-    """Parts of page bodies drawn once per build and reused on every page that shows them.
-
-    The same KPI chart is on a campaign's page and on its brief, an event's time on its page, on
-    its campaign's page and in the events list, a leader's chip on the page of every event the
-    leader hosts. A template marks such a part where it is written, with what it depends on::
-
-        {% call once_per("leader_chip", leader, base) %}...{% endcall %}
-
-    The block is drawn the first time; a later call with the same name and arguments gives the
-    same HTML without drawing it again. The arguments must be all that the block reads: the items
-    it shows, and ``base`` when it links anywhere (links are relative to the page, so they differ
-    with its depth). Items are told apart by identity (a build makes its data once and never
-    changes them), text and numbers by value. Each build has its own ``Fragments`` (one per page
-    environment), so no part outlives the build that drew it.
-
-    Parts kept aside from search inside the block (``outside_search``) are handed to each page that
-    shows it, in order: every page gets the marks and parts it gets when the block is drawn on it.
-    (As in a page, a part kept aside inside another one is not supported.)
-
-    What is kept is plain text in tuples, which Python's cyclic garbage collector stops tracking:
-    kept objects it tracks would bring on full collections of the whole build's heap sooner.
-    """
-
-    def __init__(self) -> None:
-        # By key: the HTML, or the texts between the parts kept aside from search and those parts.
-        self._drawn: dict[tuple[Any, ...], Markup | tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        # The items whose ids are in keys, held so that no id is reused while this build lasts.
-        self._held: list[Any] = []
-
-    def once_per(self, name: str, *arguments: Any, caller: Any) -> Markup:
-        """What ``caller`` (the block of a ``{% call %}``) draws, drawn once per name and arguments."""
-        key = (name, *[argument if type(argument) in _VALUES else id(argument) for argument in arguments])
-        drawn = self._drawn.get(key)
-        if drawn is None:
-            drawn = self._drawn[key] = _draw(caller)
-            self._held.append(arguments)
-        if not isinstance(drawn, tuple):
-            return drawn
-        texts, kept = drawn
-        pieces = [texts[0]]
-        for part, text in zip(kept, texts[1:], strict=True):
-            pieces += (outside_search(part), text)
-        return Markup("".join(pieces))
-
-
-def _draw(caller: Any) -> Markup | tuple[tuple[str, ...], tuple[str, ...]]:
-    """Draw a block, its parts kept aside from search collected on a list of its own."""
-    collecting = OUTSIDE_SEARCH_PARTS.set([])
-    try:
-        html = caller()  # Markup: the page environment escapes
-        kept = OUTSIDE_SEARCH_PARTS.get() or []
-    finally:
-        OUTSIDE_SEARCH_PARTS.reset(collecting)
-    if not kept:
-        return html if isinstance(html, Markup) else Markup(html)
-    texts, order = split_at_outside_search(str(html), len(kept))
-    return tuple(texts), tuple(kept[index] for index in order)
