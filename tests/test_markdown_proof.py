@@ -194,15 +194,18 @@ def test_typical_prose_is_proven_clean(text: str) -> None:
     assert _full_rendering(text)[1] == ()
 
 
-def test_a_deferred_text_is_rendered_once_on_first_use_by_the_renderer_that_checked_it() -> None:
+def test_deferred_texts_are_rendered_once_at_first_use_by_the_renderer_that_checked_them() -> None:
     renderer = MarkupRenderer()
     checked, _ = renderer.check("**Hi** there", what="the bio", source=SOURCE)
     again, _ = renderer.check("**Hi** there", what="the bio", source=SourceRef("campaigns/other.yml", 3))
+    other, _ = renderer.check("_Bye_", what="the outcome", source=SourceRef("campaigns/other.yml", 9))
     assert checked.deferred and renderer._cache == {}  # nothing rendered at load
     site = MarkupRenderer()
     assert str(site.html(checked, SOURCE)) == "<p><strong>Hi</strong> there</p>"
-    assert list(renderer._cache) == [("**Hi** there", False)] and site._cache == {}
-    assert again.rendered is checked.rendered  # the same text: the same rendering, made once
+    # All the renderer's deferred texts rendered at the first use of one, each distinct text once.
+    assert list(renderer._cache) == [("**Hi** there", False), ("_Bye_", False)] and site._cache == {}
+    assert again.rendered is checked.rendered and other._rendered is not None
+    assert str(site.html(other)) == "<p><em>Bye</em></p>"
 
 
 def test_a_deferred_text_renders_deep_in_the_stack_as_at_load() -> None:

@@ -64,7 +64,8 @@ class CheckedMarkdown(str):
     so the site shows exactly what was checked, without formatting it again.
 
     A text the loader proved clean from its source (``renders_cleanly``) is ``deferred``: it
-    is rendered on first use, once, by the renderer that checked it (its cache), and keeps
+    is rendered once, by the renderer that checked it (its cache), when the first of that
+    renderer's deferred texts is used (``render_deferred``: all in one go), and keeps
     where it was written (``source``) and ``what`` it is, so that ``deferred_notice`` can still
     report it at its own line if rendering, against the proof, finds something.
     """
@@ -78,8 +79,7 @@ class CheckedMarkdown(str):
     @property
     def rendered(self) -> _Rendered | None:
         if self._rendered is None and self._renderer is not None:
-            self._rendered = self._renderer._rendered(self, False)
-            self._renderer = None  # rendered: the loader's renderer need not be kept alive for it
+            self._renderer.render_deferred()
         return self._rendered
 
     @rendered.setter
@@ -498,6 +498,16 @@ class MarkupRenderer:
         rendered = self._rendered(text, False)
         checked.rendered = rendered
         return checked, _describe(rendered, what)
+
+    def render_deferred(self) -> None:
+        """Render every text ``check`` deferred that is not rendered yet, at the first use of one.
+
+        All in one go, as the loader did before: rendered one at a time between the site's other
+        work, the same texts took about 5% more of the plugin's CPU (bench.ab at 600 campaigns)."""
+        for text in self.deferred:
+            if text._rendered is None:
+                text._rendered = self._rendered(text, False)
+                text._renderer = None  # rendered: this renderer need not be kept alive for it
 
     def text(self, text: str | None, *, line_breaks: bool = False, budget: Hashable | None = None) -> str:
         """Markdown to plain text: what a person would paste into a chat or a plain email."""
