@@ -95,6 +95,11 @@ def _results(scope: Scope, indexes: Indexes) -> list[tuple[Campaign, Any]]:
 
 
 def kpi_charts(scope: Scope, campaign: Campaign) -> list[Any]:
+    """A campaign's charts, made once per build: its page and its brief show the same ones."""
+    return scope.memo.get(("kpi charts", campaign.id), _kpi_charts, scope, campaign)
+
+
+def _kpi_charts(scope: Scope, campaign: Campaign) -> list[Any]:
     return [kpi_chart(kpi, campaign, scope.today, index) for index, kpi in enumerate(campaign.kpis)]
 
 
