@@ -14,7 +14,16 @@ import pytest
 
 from campaign_portal.model import EVENT_TYPE_LABELS, Event, SourceRef
 
-from conftest import EVENT, LEADERS_YML, MINIMAL_CAMPAIGN, BuildPortal, BuiltSite
+from conftest import (
+    EVENT,
+    EXAMPLE_NOW,
+    LEADERS_YML,
+    MINIMAL_CAMPAIGN,
+    BuildPortal,
+    BuiltSite,
+    build_project,
+    prepare_project,
+)
 
 SITE_URL = "https://learning.example.com/"
 RSS = "application/rss+xml"
@@ -136,3 +145,36 @@ def test_typed_title(title: str, typed: str) -> None:
         location="HQ",
     )
     assert event.typed_title == typed
+
+
+def test_the_site_feed_carries_the_newest_items_up_to_site_feed_items(
+    example_site: BuiltSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site feed is cut to the newest ``site_feed_items``, RSS and JSON alike; other feeds are not."""
+    full_rss = feedparser.parse(example_site.path("feed.xml").read_bytes()).entries
+    full_json = json.loads(example_site.path("feed.json").read_text(encoding="utf-8"))["items"]
+    assert 3 < len(full_rss) <= 100  # the example's site feed is whole under the default of 100
+    root = prepare_project(tmp_path / "capped", example=True)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("      campaigns_dir: campaigns\n") == 1
+    config.write_text(
+        text.replace("      campaigns_dir: campaigns\n", "      campaigns_dir: campaigns\n      site_feed_items: 3\n"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PORTAL_NOW", EXAMPLE_NOW)
+    capped = build_project(root)
+    assert capped.warnings == []
+
+    rss = feedparser.parse(capped.path("feed.xml").read_bytes())
+    assert not rss.bozo
+    assert [entry.id for entry in rss.entries] == [entry.id for entry in full_rss[:3]]
+    kept = [entry.published_parsed for entry in rss.entries]
+    assert all(kept[-1] >= entry.published_parsed for entry in full_rss[3:])  # none left out is newer
+    items = json.loads(capped.path("feed.json").read_text(encoding="utf-8"))["items"]
+    assert [item["id"] for item in items] == [item["id"] for item in full_json[:3]]
+    # Campaign and leader feeds keep every item.
+    for path in rss_files(example_site):
+        uri = site_uri(example_site, path)
+        if uri != "feed.xml":
+            assert capped.path(uri).read_bytes() == path.read_bytes(), uri

@@ -91,6 +91,9 @@ class PortalConfig(base.Config):
     events_per_page = c.Type(int, default=100)
     """How many events a page of the events list shows before it continues on the next page
     (`/events/page/2/`, past events at `/events/past/`): keeps each page quick on a phone."""
+    site_feed_items = c.Type(int, default=100)
+    """How many of the newest items the site's feed (`/feed.xml`, `/feed.json`) carries: a feed
+    reader fetches the whole feed on every poll. Campaign and leader feeds carry all of theirs."""
 
 
 def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -> SiteSettings:
@@ -110,6 +113,7 @@ def site_settings(options: PortalConfig, site_name: str, site_url: str | None) -
         nav_campaigns_limit=options.nav_campaigns_limit,
         working_days=frozenset(WEEKDAYS.index(day) for day in options.working_days),
         events_per_page=max(1, options.events_per_page),
+        site_feed_items=max(1, options.site_feed_items),
         company=options.brand.company,
         headline=options.brand.headline,
         link_tagging=options.link_tagging,

@@ -86,7 +86,8 @@ def site_files(scope: Scope, indexes: Indexes) -> list[GeneratedFile]:
         description="Announcements, events, testimonials and results from our learning campaigns.",
     )
     items = feed_items(scope, indexes.newest_announcements, scope.events, indexes.testimonials, indexes.stories)
-    files = write_feed(scope, urls.SITE_URIS["feed"], channel, items, "the site feed")
+    newest = feeds.sort_feed_items(items)[: scope.settings.site_feed_items]
+    files = write_feed(scope, urls.SITE_URIS["feed"], channel, newest, "the site feed")
     calendar = calendar_file(
         scope,
         scope.events,

@@ -52,6 +52,8 @@ class SiteSettings:
     # ``date.weekday()`` numbers of the working week: reminders fall on these days.
     working_days: frozenset[int] = DEFAULT_WORKING_DAYS
     events_per_page: int = 100
+    # The site feed carries the newest items only: readers fetch all of it on every poll.
+    site_feed_items: int = 100
     company: str | None = None
     headline: str | None = None
     # Tag links to the portal in leaders' messages for the intranet's analytics (utm_*).
