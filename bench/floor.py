@@ -2,8 +2,8 @@
 
 Issue 12, goal 3 asks the plugin's own work to be at most 15% of a full build. Part of that work
 cannot shrink whatever the plugin does: every distinct Markdown text the site shows has to be
-converted once by Python-Markdown (MkDocs' own Markdown library, which the format reference
-promises) and sanitised once by nh3. This script measures that floor on a generated project:
+converted once by Python-Markdown (MkDocs' own Markdown library, so that campaign text reads
+as the hand-written pages do) and sanitised once by nh3. This script measures that floor on a generated project:
 
 1. one ``load_portal`` + ``build_site`` (+ the deferred Markdown check) at the bench's PORTAL_NOW, recording each text the
    renderer converts (``MarkupRenderer._render``: one call per distinct text, the cache skips repeats);
