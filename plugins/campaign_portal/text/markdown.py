@@ -70,11 +70,14 @@ class CheckedMarkdown(str):
     report it at its own line if rendering, against the proof, finds something.
     """
 
-    source: SourceRef | None = None
+    source: SourceRef | None = None  # given by ``check`` to the texts it defers, and only to them
     what: str = "text"
-    deferred: bool = False
     _rendered: _Rendered | None = None
     _renderer: MarkupRenderer | None = None
+
+    @property
+    def deferred(self) -> bool:
+        return self.source is not None
 
     @property
     def rendered(self) -> _Rendered | None:
@@ -89,7 +92,7 @@ class CheckedMarkdown(str):
     def deferred_notice(self) -> Problem | None:
         """For a deferred text: rendered now if it was not yet, what an author would have heard
         about it at load (at its own line), or None. Always None for a text rendered at load."""
-        if not self.deferred or self.source is None:
+        if self.source is None:
             return None
         rendered = self.rendered
         message = _describe(rendered, self.what) if rendered is not None else None
@@ -491,7 +494,7 @@ class MarkupRenderer:
         (``CheckedMarkdown``). Otherwise it is rendered now, once."""
         checked = CheckedMarkdown(text)
         if source is not None and renders_cleanly(text):
-            checked.source, checked.what, checked.deferred = source, what, True
+            checked.source, checked.what = source, what
             checked._renderer = self
             self.deferred.append(checked)
             return checked, None
